@@ -1,0 +1,41 @@
+import type { Core } from '@strapi/strapi';
+import { generateWebhookSecret } from '../lib/webhook';
+import type { EndpointRow } from './shared-rows';
+
+/**
+ * Endpoint secrets are encrypted at rest with Strapi's `admin.secrets.encryptionKey` through the
+ * admin encryption service (AES-256-GCM). Without that key the plugin refuses to store a secret.
+ */
+function encryption(strapi: Core.Strapi) {
+  return strapi.service('admin::encryption') as { encrypt(value: string): string | null; decrypt(value: string): string | null };
+}
+
+export function encryptSecret(strapi: Core.Strapi, secret: string): string {
+  const encrypted = encryption(strapi).encrypt(secret);
+  if (!encrypted) {
+    throw new Error('Cannot store the webhook secret: admin.secrets.encryptionKey is not set. Set ENCRYPTION_KEY (config/admin) and restart.');
+  }
+  return encrypted;
+}
+
+export function decryptSecret(strapi: Core.Strapi, encrypted: string | null): string | null {
+  if (!encrypted) return null;
+  return encryption(strapi).decrypt(encrypted);
+}
+
+export function newSecret(): { secret: string; hint: string } {
+  const secret = generateWebhookSecret();
+  return { secret, hint: secret.slice(-4) };
+}
+
+/** Current secret, plus the previous one while its rotation window is open. */
+export function endpointSecrets(strapi: Core.Strapi, endpoint: EndpointRow): string[] {
+  const secrets: string[] = [];
+  const current = decryptSecret(strapi, endpoint.secret_encrypted);
+  if (current) secrets.push(current);
+  if (endpoint.previous_secret_expires_ms !== null && endpoint.previous_secret_expires_ms > Date.now()) {
+    const previous = decryptSecret(strapi, endpoint.previous_secret_encrypted);
+    if (previous) secrets.push(previous);
+  }
+  return secrets;
+}
