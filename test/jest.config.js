@@ -1,0 +1,11 @@
+// End-to-end suites: each one starts real processes (Strapi and the connector) on 127.0.0.1, so they
+// run one at a time and get generous timeouts; the global setup builds once for the whole run.
+module.exports = {
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/e2e/**/*.test.js'],
+  testEnvironment: 'node',
+  globalSetup: '<rootDir>/helpers/global-setup.js',
+  maxWorkers: 1,
+  testTimeout: 300_000,
+  slowTestThreshold: 120,
+};
