@@ -1,0 +1,138 @@
+import type { Issue } from '@skill-mapping/shared-schema';
+import { ContentId, Uuid } from '@skill-mapping/shared-schema';
+import { parse } from 'csv-parse/sync';
+
+export type MappingKind = 'skill' | 'content';
+
+export interface ParsedMappings {
+  /** `skill` or `content` for the two-column files; `moodle` for a tool_lpimportcsv framework export. */
+  format: 'skill' | 'content' | 'moodle';
+  kind: MappingKind;
+  rows: Array<{ key: string; value: string; line: number }>;
+  /** Framework and grouping rows of a Moodle file, which map to no skill. */
+  skipped: number;
+}
+
+export class CsvImportError extends Error {
+  constructor(
+    readonly code: 'CSV_INVALID' | 'CSV_HEADER_UNKNOWN',
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+const LMS_ID_MAX_LENGTH = 255;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+// Header cells of Moodle's tool_lpimportcsv format that identify it (Moodle writes them in English).
+const MOODLE_ID_NUMBER = 'id number';
+const MOODLE_IS_FRAMEWORK = 'is framework';
+const MOODLE_EXPORTED_ID = 'exported id (optional)';
+
+function detectDelimiter(text: string): ',' | ';' {
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const unquoted = firstLine.replace(/"[^"]*"/g, '');
+  return (unquoted.match(/;/g)?.length ?? 0) > (unquoted.match(/,/g)?.length ?? 0) ? ';' : ',';
+}
+
+/**
+ * Parses a mapping CSV in any accepted shape: `skill_id,lms_competency_id`, `content_id,lms_course_id`,
+ * or a Moodle competency framework export whose `Id number` is the skill UUID. Handles a UTF-8 BOM,
+ * `,` or `;` delimiters and quoted fields. Every bad row is reported at once, with its line number.
+ */
+export function parseMappingCsv(text: string): ParsedMappings {
+  let records: string[][];
+  try {
+    records = parse(text, { bom: true, delimiter: detectDelimiter(text.replace(/^\uFEFF/, '')), relax_column_count: true, skip_empty_lines: true });
+  } catch (error) {
+    throw new CsvImportError('CSV_INVALID', `The file is not valid CSV: ${(error as Error).message}. Fix the quoting and import it again.`);
+  }
+
+  const [header, ...body] = records;
+  if (!header) throw new CsvImportError('CSV_INVALID', 'The file is empty; it needs a header line and at least one row.');
+  const columns = header.map((cell) => cell.trim().toLowerCase());
+
+  if (columns[0] === 'skill_id' && columns[1] === 'lms_competency_id') return twoColumn('skill', body, Uuid, 'skill_id', 'lms_competency_id');
+  if (columns[0] === 'content_id' && columns[1] === 'lms_course_id') return twoColumn('content', body, ContentId, 'content_id', 'lms_course_id');
+  if (columns.includes(MOODLE_ID_NUMBER) && columns.includes(MOODLE_IS_FRAMEWORK)) return moodleFramework(columns, body);
+
+  throw new CsvImportError(
+    'CSV_HEADER_UNKNOWN',
+    `The header "${header.join(',').slice(0, 200)}" matches no accepted format; use "skill_id,lms_competency_id", "content_id,lms_course_id", or a Moodle competency framework export (tool_lpimportcsv).`,
+  );
+}
+
+function lmsIdIssue(value: string, column: string, line: number): Issue | undefined {
+  if (value.length === 0) return { path: `line ${line}.${column}`, code: 'too_small', message: `${column} is empty` };
+  if (value.length > LMS_ID_MAX_LENGTH || CONTROL_CHARACTERS.test(value)) {
+    return { path: `line ${line}.${column}`, code: 'invalid_string', message: `${column} "${value.slice(0, 60)}" must be 1 to ${LMS_ID_MAX_LENGTH} characters without control characters` };
+  }
+  return undefined;
+}
+
+function twoColumn(
+  kind: MappingKind,
+  body: string[][],
+  keySchema: typeof Uuid | typeof ContentId,
+  keyColumn: string,
+  valueColumn: string,
+): ParsedMappings {
+  const issues: Issue[] = [];
+  const rows: ParsedMappings['rows'] = [];
+  const seen = new Map<string, number>();
+
+  body.forEach((record, index) => {
+    const line = index + 2;
+    const key = (record[0] ?? '').trim();
+    const value = (record[1] ?? '').trim();
+    if (!keySchema.safeParse(key).success) {
+      issues.push({ path: `line ${line}.${keyColumn}`, code: 'invalid_format', message: `${keyColumn} "${key.slice(0, 60)}" is not a valid ${kind === 'skill' ? 'UUID' : 'content id'}` });
+    }
+    const valueIssue = lmsIdIssue(value, valueColumn, line);
+    if (valueIssue) issues.push(valueIssue);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      issues.push({ path: `line ${line}.${keyColumn}`, code: 'duplicate', message: `${keyColumn} "${key.slice(0, 60)}" already appears on line ${earlier}` });
+    }
+    seen.set(key, line);
+    rows.push({ key, value, line });
+  });
+
+  if (issues.length > 0) throw invalidRows(issues);
+  return { format: kind, kind, rows, skipped: 0 };
+}
+
+function moodleFramework(columns: string[], body: string[][]): ParsedMappings {
+  const idNumberAt = columns.indexOf(MOODLE_ID_NUMBER);
+  const frameworkAt = columns.indexOf(MOODLE_IS_FRAMEWORK);
+  const exportedAt = columns.indexOf(MOODLE_EXPORTED_ID);
+  const issues: Issue[] = [];
+  const rows: ParsedMappings['rows'] = [];
+  let skipped = 0;
+
+  body.forEach((record, index) => {
+    const line = index + 2;
+    const idNumber = (record[idNumberAt] ?? '').trim();
+    // The framework row and grouping competencies (idnumbers that are not UUIDs) map to no skill.
+    if ((record[frameworkAt] ?? '').trim() === '1' || !Uuid.safeParse(idNumber).success) {
+      skipped += 1;
+      return;
+    }
+    // Moodle's export writes the competency's id on the exporting site; a file built elsewhere has
+    // none, and the idnumber (the skill UUID) is what identifies the competency in Moodle then.
+    const exported = exportedAt >= 0 ? (record[exportedAt] ?? '').trim() : '';
+    const value = /^[1-9]\d*$/.test(exported) ? exported : idNumber;
+    const valueIssue = lmsIdIssue(value, 'lms_competency_id', line);
+    if (valueIssue) issues.push(valueIssue);
+    rows.push({ key: idNumber, value, line });
+  });
+
+  if (issues.length > 0) throw invalidRows(issues);
+  return { format: 'moodle', kind: 'skill', rows, skipped };
+}
+
+function invalidRows(issues: Issue[]): CsvImportError {
+  return new CsvImportError('CSV_INVALID', `${issues.length} row(s) are invalid; nothing was imported. Fix every listed line and import the file again.`, issues);
+}
