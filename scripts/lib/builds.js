@@ -40,16 +40,26 @@ const BUILDS = [
     output: path.join(paths.connector, 'dist', 'index.js'),
   },
   {
-    // `strapi build` compiles the app's TypeScript and bundles the admin panel with the plugin's admin
-    // half, so the plugin's dist is an input. It is the slow one (about a minute), built once.
-    name: 'Strapi app and admin panel',
-    workspace: 'strapi-app',
+    // The app's TypeScript (config and src) compiled to dist/, which `strapi start` loads.
+    name: 'Strapi app server code',
+    command: [process.execPath, '-e', "require('@strapi/strapi').compileStrapi({ appDir: process.cwd() }).catch((e) => { console.error(e); process.exit(1); })"],
+    cwd: paths.strapiApp,
     inputs: [
       path.join(paths.strapiApp, 'config'),
       path.join(paths.strapiApp, 'src'),
-      path.join(paths.strapiApp, 'package.json'),
       path.join(paths.strapiApp, 'tsconfig.json'),
-      path.join(paths.cmsPlugin, 'dist'),
+    ],
+    output: path.join(paths.strapiApp, 'dist', 'src', 'index.js'),
+  },
+  {
+    // `strapi build` bundles the admin panel with the plugin's admin half; it is the slow step (about
+    // a minute), so only the admin sources count as inputs, and the plugin's server bundle does not.
+    name: 'Strapi admin panel',
+    workspace: 'strapi-app',
+    inputs: [
+      path.join(paths.strapiApp, 'src', 'admin'),
+      path.join(paths.strapiApp, 'package.json'),
+      path.join(paths.cmsPlugin, 'dist', 'admin'),
     ],
     output: path.join(paths.strapiApp, 'dist', 'build', 'index.html'),
   },
@@ -86,14 +96,20 @@ function isUpToDate(build) {
   return outputTime >= newestMtime(build.inputs);
 }
 
+// The command a user runs by hand to make the build and see its errors.
+function fixCommand(build) {
+  return build.workspace ? `npm run build -w ${build.workspace}` : 'npm run build -w strapi-app';
+}
+
 function runBuild(build, logDir) {
   fs.mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, `build-${build.workspace.replace(/[@/]/g, '_')}.log`);
+  const logFile = path.join(logDir, `build-${build.name.replace(/\W+/g, '-').toLowerCase()}.log`);
   const out = fs.openSync(logFile, 'w');
 
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', 'build', '-w', build.workspace], {
-      cwd: paths.repoRoot,
+    const [command, ...args] = build.command || ['npm', 'run', 'build', '-w', build.workspace];
+    const child = spawn(command, args, {
+      cwd: build.cwd || paths.repoRoot,
       stdio: ['ignore', out, out],
       env: { ...process.env, STRAPI_TELEMETRY_DISABLED: 'true' },
     });
@@ -108,7 +124,7 @@ function runBuild(build, logDir) {
         new DemoError(
           'BUILD_FAILED',
           `Build of the ${build.name} failed (exit ${code}, log ${path.relative(process.cwd(), logFile)}); ` +
-            `run \`npm run build -w ${build.workspace}\` to see the error.`,
+            `run \`${fixCommand(build)}\` to see the error.`,
         ),
       );
     });
@@ -134,7 +150,7 @@ async function ensureBuilds({ logDir, skip = false, log }) {
         log(`build: ${build.name} is older than its sources; using it anyway (--no-build)`);
         continue;
       }
-      throw new DemoError('BUILD_MISSING', `The ${build.name} is not built (${path.relative(paths.repoRoot, build.output)} is missing); run \`npm run build -w ${build.workspace}\` or start without --no-build.`);
+      throw new DemoError('BUILD_MISSING', `The ${build.name} is not built (${path.relative(paths.repoRoot, build.output)} is missing); run \`${fixCommand(build)}\` or start without --no-build.`);
     }
     const started = Date.now();
     log(`build: ${build.name}...`);
