@@ -15,8 +15,11 @@ export const readApiError = (error: unknown): ApiErrorInfo => {
     const body = error.response?.data as ErrorResponse | undefined;
     const details = body?.error?.details ?? {};
 
+    // A proxy or a missing route can answer with a non-JSON body, so the HTTP status is the only clue.
+    const fallback = error.status ? `HTTP ${error.status}: ${error.message}` : error.message;
+
     return {
-      message: body?.error?.message ?? error.message,
+      message: body?.error?.message ?? fallback,
       code: typeof details.code === 'string' ? details.code : undefined,
       issues: Array.isArray(details.issues) ? details.issues : [],
     };

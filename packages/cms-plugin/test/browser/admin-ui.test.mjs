@@ -1,0 +1,297 @@
+/**
+ * Browser test of the plugin admin UI against the example app: real Strapi (`strapi start` on a fresh
+ * SQLite file), real Chromium, a real webhook receiver on 127.0.0.1. Steps share one app and run in
+ * order, and after a failed step the rest are skipped so the first failure is the one reported.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { verifyWebhook } from '@skill-mapping/shared-schema';
+
+import { adminApi, createAdminUser, login, registerFirstAdmin } from './support/admin-api.mjs';
+import { launchBrowser, loginInBrowser } from './support/browser.mjs';
+import { ensureAdminBuilt, ensurePluginBuilt } from './support/build.mjs';
+import { ARTIFACTS_DIR, SKILLS_CSV } from './support/paths.mjs';
+import { createReceiver } from './support/receiver.mjs';
+import { startStrapi } from './support/strapi.mjs';
+
+const ADMIN = { firstname: 'Ada', lastname: 'Admin', email: 'ada.admin@example.com', password: 'Browser-Test-1234' };
+const EDITOR = { email: 'eddie.editor@example.com', password: 'Browser-Test-5678' };
+const COURSE_UID = 'api::course.course';
+const PLUGIN_PATH = '/admin/plugins/skill-mapping';
+
+const state = { failed: false };
+let app;
+let receiver;
+let browser;
+let page;
+let api;
+let adminToken;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const screenshot = async (name, target = page) => {
+  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await target.screenshot({ path: path.join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+};
+
+/** Polls `check` until it returns a truthy value, at most `attempts` times. */
+const waitFor = async (check, { intervalMs = 500, attempts = 240, what = 'condition' } = {}) => {
+  let last;
+  for (let i = 0; i < attempts; i += 1) {
+    last = await check();
+    if (last) return last;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+/** Runs one step unless an earlier one failed, and remembers a failure for the next steps. */
+const step = (name, fn, timeout = 120_000) =>
+  it(name, { timeout }, async (t) => {
+    if (state.failed) {
+      t.skip('an earlier step failed');
+      return;
+    }
+    try {
+      await fn(t);
+    } catch (error) {
+      state.failed = true;
+      if (page) await screenshot(`failure-${name.replace(/\W+/g, '-')}`).catch(() => {});
+      throw error;
+    }
+  });
+
+const tagEvents = () =>
+  receiver.requests
+    .map((request) => ({ request, event: JSON.parse(request.body.toString('utf8')) }))
+    .filter(({ event }) => event.event_type === 'content.tag.updated');
+
+const deliveryRows = async () =>
+  page.locator('[data-testid="delivery-row"]').evaluateAll((rows) =>
+    rows.map((row) => ({ eventType: row.dataset.eventType, status: row.dataset.status }))
+  );
+
+const openCourse = async (documentId) => {
+  await page.goto(
+    `${app.url}/admin/content-manager/collection-types/${COURSE_UID}/${documentId}?plugins[i18n][locale]=en`
+  );
+  await page.getByTestId('skill-tags-field').waitFor();
+};
+
+const saveAndPublish = async () => {
+  await page.getByRole('button', { name: /^save$/i }).click();
+  await page.getByText(/saved/i).first().waitFor();
+  await page.getByRole('button', { name: /^publish$/i }).click();
+  await page.getByText(/published/i).first().waitFor();
+};
+
+describe('plugin admin UI in Chromium', () => {
+  let secret;
+  let courseId;
+
+  before(async () => {
+    ensurePluginBuilt();
+    ensureAdminBuilt();
+    receiver = await createReceiver();
+    app = await startStrapi({
+      env: {
+        // Two retries 3 s apart keep "retrying" visible for a few seconds before the event goes dead.
+        SKILL_MAPPING_RETRY_SCHEDULE: '3,3',
+        SKILL_MAPPING_POLL_INTERVAL_MS: '500',
+        SKILL_MAPPING_REQUEST_TIMEOUT_MS: '3000',
+      },
+    });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  }, { timeout: 600_000 });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await app?.stop();
+    await receiver?.stop();
+    if (state.failed && app) process.stdout.write(`# Strapi log: ${app.logFile}\n`);
+  });
+
+  step('registers the first admin and logs in', async () => {
+    adminToken = await registerFirstAdmin(app.url, ADMIN);
+    api = adminApi(app.url, adminToken);
+    await loginInBrowser(page, app.url, ADMIN.email, ADMIN.password);
+  });
+
+  step('imports the ESCO catalog on the Skills page', async () => {
+    await page.goto(`${app.url}${PLUGIN_PATH}/skills`);
+    await page.getByText('This service uses the ESCO classification of the European Commission.').waitFor();
+
+    await page.getByRole('button', { name: 'Import CSV or JSON' }).click();
+    await page.getByTestId('skill-import-file').setInputFiles(SKILLS_CSV);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const summary = page.getByTestId('import-summary');
+    await summary.waitFor({ timeout: 300_000 });
+    const text = await summary.innerText();
+    await screenshot('skills-import-summary');
+
+    assert.match(text, /2334 created/, `import summary: ${text}`);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await page.getByLabel('Search').fill('python');
+    await page.locator('[data-testid="skill-row"]', { hasText: 'Python (computer programming)' }).waitFor();
+    await screenshot('skills-page');
+  }, 420_000);
+
+  step('creates an endpoint and sends a test event', async () => {
+    await page.goto(`${app.url}/admin/settings/skill-mapping/endpoints`);
+    await page.getByRole('button', { name: 'Add endpoint' }).first().click();
+    await page.getByLabel('URL').fill(receiver.url);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+
+    const secretText = page.getByTestId('endpoint-secret');
+    await secretText.waitFor();
+    secret = (await secretText.innerText()).trim();
+    assert.match(secret, /^whsec_/);
+    // The secret must not end up in an artifact, so the screenshot comes after the dialog closes.
+    await page.getByRole('button', { name: 'I stored it' }).click();
+    await page.getByTestId('endpoint-row').waitFor();
+
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    const result = page.getByTestId('endpoint-test-result');
+    await result.waitFor();
+    assert.match(await result.innerText(), /HTTP 200/);
+    await screenshot('settings-endpoints');
+
+    const testRequest = receiver.requests.find((request) => JSON.parse(request.body).event_type === 'endpoint.test');
+    assert.ok(testRequest, 'the receiver got the endpoint.test event');
+    verifyWebhook({ secrets: [secret], headers: testRequest.headers, body: testRequest.body });
+  });
+
+  step('tags a course in the edit view and publishes it', async () => {
+    const created = await api.ok('POST', `/content-manager/collection-types/${COURSE_UID}?locale=en`, {
+      title: '1.1 Background',
+      description: 'Explain why Python is a good programming language to learn.',
+    });
+    courseId = created.data.documentId;
+    await openCourse(courseId);
+
+    const search = page.getByRole('combobox', { name: 'Add a skill' });
+    await search.fill('python');
+    await page.getByRole('option', { name: /Python \(computer programming\)/ }).waitFor();
+    await screenshot('field-search-python');
+    await search.press('Enter');
+    await page.locator('[data-testid="skill-tag-chip"]', { hasText: 'Python (computer programming)' }).waitFor();
+
+    await search.fill('scripting programming');
+    await page.getByRole('option', { name: /use scripting programming/ }).click();
+    await page.locator('[data-testid="skill-tag-chip"]', { hasText: 'use scripting programming' }).waitFor();
+
+    await page.getByRole('combobox', { name: 'Proficiency for Python (computer programming)' }).click();
+    await page.getByRole('option', { name: 'Expert' }).click();
+    await screenshot('field-two-tags');
+
+    await saveAndPublish();
+  });
+
+  step('receiver gets the signed tag event', async () => {
+    const { request, event } = await waitFor(() => tagEvents().at(-1), { what: 'a content.tag.updated event' });
+    verifyWebhook({ secrets: [secret], headers: request.headers, body: request.body });
+
+    assert.equal(request.headers['webhook-id'], event.event_id);
+    assert.equal(event.data.content_id, courseId);
+    const tags = Object.fromEntries(event.data.skill_tags.map((tag) => [tag.skill_name, tag]));
+    assert.equal(tags['Python (computer programming)']?.proficiency, 'expert');
+    assert.equal(tags['use scripting programming']?.proficiency, 'intermediate');
+    assert.equal(event.data.skill_tags.length, 2);
+  });
+
+  step('Deliveries page shows the event delivered', async () => {
+    await page.goto(`${app.url}${PLUGIN_PATH}/deliveries`);
+    await waitFor(async () => {
+      const rows = await deliveryRows();
+      return rows.some((row) => row.eventType === 'content.tag.updated' && row.status === 'delivered');
+    }, { what: 'a delivered content.tag.updated row' });
+    await page.locator('[data-testid="delivery-row"][data-status="delivered"]').first()
+      .getByRole('button', { name: 'Attempts' }).click();
+    await page.getByTestId('attempt-row').first().waitFor();
+    await screenshot('delivery-attempts');
+    await page.keyboard.press('Escape');
+    await screenshot('deliveries-delivered');
+  });
+
+  step('receiver outage shows retrying, then dead', async () => {
+    await receiver.stop();
+    await openCourse(courseId);
+    await page.getByRole('button', { name: 'Remove use scripting programming' }).click();
+    await saveAndPublish();
+
+    await page.goto(`${app.url}${PLUGIN_PATH}/deliveries`);
+    const seen = new Set();
+    await waitFor(async () => {
+      await page.reload();
+      await page.getByTestId('delivery-counters').waitFor();
+      const newest = (await deliveryRows()).find((row) => row.eventType === 'content.tag.updated');
+      if (newest) seen.add(newest.status);
+      if (newest?.status === 'retrying') await screenshot('deliveries-retrying');
+      return newest?.status === 'dead';
+    }, { intervalMs: 300, what: 'the event to go dead' });
+    await screenshot('deliveries-dead');
+
+    assert.ok(seen.has('pending') || seen.has('retrying'), `statuses seen: ${[...seen].join(', ')}`);
+    assert.notEqual(await page.locator('[data-counter="dead"]').innerText(), '0');
+  }, 180_000);
+
+  step('replay delivers once the receiver is back', async () => {
+    const before = tagEvents().length;
+    await receiver.start();
+    await page.locator('[data-testid="delivery-row"][data-status="dead"]').first()
+      .getByRole('button', { name: 'Replay' }).click();
+
+    const { request, event } = await waitFor(() => tagEvents().length > before && tagEvents().at(-1), {
+      what: 'the replayed event',
+    });
+    verifyWebhook({ secrets: [secret], headers: request.headers, body: request.body });
+    assert.deepEqual(event.data.skill_tags.map((tag) => tag.skill_name), ['Python (computer programming)']);
+
+    await waitFor(async () => {
+      await page.reload();
+      await page.getByTestId('delivery-counters').waitFor();
+      return (await page.locator('[data-counter="dead"]').innerText()) === '0';
+    }, { what: 'no dead delivery left' });
+    await screenshot('deliveries-replayed');
+  });
+
+  step('Audit page lists the tag changes', async () => {
+    await page.goto(`${app.url}${PLUGIN_PATH}/audit?content_id=${courseId}`);
+    await page.getByTestId('audit-row').first().waitFor();
+    await page.getByTestId('audit-current-tags').first().waitFor();
+    await screenshot('audit');
+  });
+
+  step('editor without the tag permission gets a read-only field', async () => {
+    await createAdminUser(app.url, adminToken, { ...EDITOR, roleCode: 'strapi-editor' });
+
+    // A persistent context cannot open a second one, so the admin session is cleared instead.
+    await page.context().clearCookies();
+    await page.evaluate(() => {
+      window.localStorage.clear();
+      window.sessionStorage.clear();
+    });
+    await loginInBrowser(page, app.url, EDITOR.email, EDITOR.password);
+    await openCourse(courseId);
+
+    const field = page.getByTestId('skill-tags-field');
+    await page.getByTestId('skill-tags-readonly').waitFor();
+    assert.equal(await field.getAttribute('data-readonly'), 'true');
+    assert.equal(await page.getByRole('combobox', { name: 'Add a skill' }).count(), 0);
+    await screenshot('field-read-only-editor');
+
+    const editorToken = await login(app.url, EDITOR.email, EDITOR.password);
+    const editorApi = adminApi(app.url, editorToken);
+    const response = await editorApi.request('PUT', `/content-manager/collection-types/${COURSE_UID}/${courseId}?locale=en`, {
+      title: '1.1 Background',
+      skill_tags: [],
+    });
+    assert.equal(response.status, 403, JSON.stringify(response.body));
+    assert.equal(response.body.error.details.code, 'SKILL_TAGS_FORBIDDEN');
+  });
+});

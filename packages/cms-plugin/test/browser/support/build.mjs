@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { APP_DIR, CACHE_DIR, PLUGIN_DIR, REPO_DIR, STRAPI_BIN } from './paths.mjs';
+
+const listFiles = (dir) => {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+};
+
+const newestMtime = (files) => Math.max(0, ...files.map((file) => fs.statSync(file).mtimeMs));
+
+const hashFiles = (files) => {
+  const hash = createHash('sha256');
+  for (const file of files) {
+    hash.update(path.relative(REPO_DIR, file));
+    hash.update(fs.readFileSync(file));
+  }
+  return hash.digest('hex');
+};
+
+const run = (args, cwd, label) => {
+  const started = Date.now();
+  execFileSync(args[0], args.slice(1), { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: process.env });
+  process.stdout.write(`# ${label} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+};
+
+/** Builds the plugin when a source file is newer than its build output. */
+export const ensurePluginBuilt = () => {
+  const outputs = ['dist/admin/index.mjs', 'dist/server/index.js'].map((file) => path.join(PLUGIN_DIR, file));
+  const sources = ['admin/src', 'server/src', 'shared'].flatMap((dir) => listFiles(path.join(PLUGIN_DIR, dir)));
+  const outputsExist = outputs.every((file) => fs.existsSync(file));
+  const oldestOutput = outputsExist ? Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) : 0;
+
+  if (!outputsExist || newestMtime(sources) > oldestOutput) {
+    run(['npm', 'run', 'build', '-w', '@skill-mapping/strapi-plugin'], REPO_DIR, 'plugin build');
+  }
+};
+
+/**
+ * Runs `strapi build` of the example app unless a previous build had the same inputs: the plugin's
+ * admin bundle and the app's sources, config and manifest. The admin build costs about a minute
+ * and 2 GB of memory, so reruns skip it.
+ */
+export const ensureAdminBuilt = () => {
+  const inputs = [
+    ...listFiles(path.join(PLUGIN_DIR, 'dist', 'admin')),
+    ...listFiles(path.join(APP_DIR, 'src')),
+    ...listFiles(path.join(APP_DIR, 'config')),
+    path.join(APP_DIR, 'package.json'),
+    path.join(APP_DIR, 'tsconfig.json'),
+  ].filter((file) => fs.existsSync(file));
+  const hash = hashFiles(inputs);
+  const stampFile = path.join(CACHE_DIR, 'admin-build.json');
+  const outputs = ['dist/build/index.html', 'dist/config/server.js'].map((file) => path.join(APP_DIR, file));
+
+  const stamp = fs.existsSync(stampFile) ? JSON.parse(fs.readFileSync(stampFile, 'utf8')) : null;
+  if (stamp?.hash === hash && outputs.every((file) => fs.existsSync(file))) {
+    process.stdout.write('# admin build reused: inputs unchanged\n');
+    return;
+  }
+
+  run([STRAPI_BIN, 'build'], APP_DIR, 'strapi build');
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  fs.writeFileSync(stampFile, JSON.stringify({ hash, builtAt: new Date().toISOString() }));
+};
