@@ -76,7 +76,7 @@ function currentUser(strapi: Core.Strapi) {
   return { user: state.user, ability: state.userAbility ?? null };
 }
 
-async function validateInput(strapi: Core.Strapi, type: TaggedType, params: any, before: RowSnapshot[]) {
+async function validateInput(strapi: Core.Strapi, trx: Knex, type: TaggedType, params: any, before: RowSnapshot[]) {
   const data = params?.data;
   if (!data || typeof data !== 'object') return;
   const locale = params.locale ?? null;
@@ -87,7 +87,7 @@ async function validateInput(strapi: Core.Strapi, type: TaggedType, params: any,
 
   for (const field of type.fields) {
     if (!(field in data)) continue;
-    const tags = await validateSkillTags(strapi, strapi.db.connection, field, data[field], previous);
+    const tags = await validateSkillTags(strapi, trx, field, data[field], previous);
     if (ability && !sameTags(tags, previous) && !ability.can('plugin::skill-mapping.content.tag')) {
       throw new errors.ForbiddenError(`You may not change ${field}: the role lacks the "Tag content" permission of Skill mapping.`, {
         code: 'SKILL_TAGS_FORBIDDEN',
@@ -111,7 +111,7 @@ export function createDocumentMiddleware(strapi: Core.Strapi) {
       const knownId: string | undefined = context.params?.documentId;
       const before = knownId ? await readRows(strapi, type, knownId) : [];
       if (context.action === 'create' || context.action === 'update' || context.action === 'clone') {
-        await validateInput(strapi, type, context.params, before);
+        await validateInput(strapi, trx, type, context.params, before);
       }
 
       const result = await next();
