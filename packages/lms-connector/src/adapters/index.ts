@@ -28,6 +28,7 @@ export type AdapterFactory = (options: AdapterFactoryOptions) => LmsAdapter;
 /** Selected by `LMS_ADAPTER`; an adapter plugs in by adding one entry here. */
 export const adapterFactories: Record<string, AdapterFactory> = {
   none: () => createNoneAdapter(),
+  moodle: (options) => (require('./moodle') as typeof import('./moodle')).createMoodleAdapter(options),
 };
 
 /**
