@@ -24,7 +24,7 @@ export const SkillTagsInput = React.forwardRef<HTMLDivElement, SkillTagsInputPro
   ({ name, label, hint, disabled = false, required = false, labelAction }, forwardedRef) => {
     const { formatMessage } = useIntl();
     const field = useField<SkillTag[] | null>(name);
-    const { config, isLoading: isConfigLoading } = usePluginConfig();
+    const { config, isLoading: isConfigLoading, error: configError } = usePluginConfig();
     const tags = toTagList(field.value);
     const skillsById = useTaggedSkills(tags);
 
@@ -52,12 +52,25 @@ export const SkillTagsInput = React.forwardRef<HTMLDivElement, SkillTagsInputPro
     const changeProficiency = (skillId: string, proficiency: Proficiency) =>
       setTags(tags.map((tag) => (tag.skill_id === skillId ? { ...tag, proficiency } : tag)));
 
-    const readOnlyReason = !config.canTag && !isConfigLoading
-      ? formatMessage({
+    const readOnlyReason = (() => {
+      if (isConfigLoading) return undefined;
+      if (configError) {
+        return formatMessage(
+          {
+            id: getTranslation('field.readOnly.configFailed'),
+            defaultMessage: 'Read-only: the skill-mapping settings could not be loaded ({message}). Reload the page.',
+          },
+          { message: configError }
+        );
+      }
+      if (!config.canTag) {
+        return formatMessage({
           id: getTranslation('field.readOnly.noPermission'),
           defaultMessage: 'Read-only: your role lacks the permission to tag content.',
-        })
-      : undefined;
+        });
+      }
+      return undefined;
+    })();
 
     return (
       <Field.Root
