@@ -81,8 +81,9 @@ describeWhenReady('connector outage', PLANNED, () => {
     expect(new Set(versions).size).toBe(versions.length);
 
     const metrics = await (await fetch(`${env.credentials.connector_url}/metrics`)).text();
+    // Pushes that arrive after reconciliation already applied a newer version count as stale, so the
+    // applied counter may stay below 50, and may even be absent, but never goes above it.
     const applied = /^skill_events_total\{[^}]*result="applied"[^}]*\} (\d+)/m.exec(metrics);
-    expect(applied).not.toBeNull();
-    expect(Number(applied[1])).toBeLessThanOrEqual(COURSES * EDITS_PER_COURSE);
+    expect(applied ? Number(applied[1]) : 0).toBeLessThanOrEqual(COURSES * EDITS_PER_COURSE);
   });
 });

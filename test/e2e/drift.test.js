@@ -62,10 +62,11 @@ describeWhenReady('drift repaired by full reconciliation', PLANNED, () => {
   });
 
   test('full reconciliation repairs drift', async () => {
-    const report = await connector.reconcile('full');
-    const counts = report.counts || report;
+    const counts = await connector.reconcile('full');
 
-    expect(counts.drift).toBeGreaterThanOrEqual(2);
+    // The tags changed behind the plugin keep their metadata_version, so the repair counts as drift;
+    // the row lost in the connector comes back as created.
+    expect(counts.drift).toBeGreaterThanOrEqual(1);
     expect(counts.created).toBeGreaterThanOrEqual(1);
     expect(counts.unchanged).toBeGreaterThanOrEqual(1);
 
@@ -79,8 +80,7 @@ describeWhenReady('drift repaired by full reconciliation', PLANNED, () => {
   });
 
   test('second full run finds no drift', async () => {
-    const report = await connector.reconcile('full');
-    const counts = report.counts || report;
+    const counts = await connector.reconcile('full');
     expect(counts.drift).toBe(0);
     expect(counts.created).toBe(0);
   });

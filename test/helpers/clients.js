@@ -86,9 +86,14 @@ class ConnectorClient {
     return expectStatus(response, 200, `GET /content/${contentId}`);
   }
 
+  /** Runs a reconciliation to the end (`wait=true`) and returns its report of counts. */
   async reconcile(mode) {
-    const response = await requestJson(`${this.url}/reconcile?mode=${mode}`, { method: 'POST', token: this.key, body: {} });
-    return expectStatus(response, [200, 202], `POST /reconcile?mode=${mode}`);
+    const response = await requestJson(`${this.url}/reconcile?mode=${mode}&wait=true`, { method: 'POST', token: this.key, body: {} });
+    const body = expectStatus(response, 200, `POST /reconcile?mode=${mode}`);
+    if (body.status !== 'done') {
+      throw new Error(`reconciliation ${body.run_id} ended ${body.status}: ${JSON.stringify(body.report)}`);
+    }
+    return body.report;
   }
 }
 
