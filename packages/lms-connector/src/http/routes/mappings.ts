@@ -15,6 +15,20 @@ function asProblem(error: unknown): unknown {
   return error;
 }
 
+/** Reads a mapping table in keyset pages, so an export never holds the whole table in memory. */
+async function* exportRows(db: AppDeps['db']['kysely'], type: 'skill' | 'content'): AsyncGenerator<Record<string, string>> {
+  let after = '';
+  for (;;) {
+    const rows =
+      type === 'skill'
+        ? (await db.selectFrom('skill_mapping').select(['skill_id', 'lms_competency_id']).where('skill_id', '>', after).orderBy('skill_id').limit(1000).execute()).map((row) => ({ ...row, key: row.skill_id }))
+        : (await db.selectFrom('content_mapping').select(['content_id', 'lms_course_id']).where('content_id', '>', after).orderBy('content_id').limit(1000).execute()).map((row) => ({ ...row, key: row.content_id }));
+    for (const { key: _key, ...row } of rows) yield row;
+    if (rows.length < 1000) return;
+    after = rows[rows.length - 1]!.key;
+  }
+}
+
 /** Mapping table API: skill UUID <-> LMS competency id, content id <-> LMS course id. */
 export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const db = deps.db.kysely;
@@ -93,14 +107,12 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
       throw new ProblemError('QUERY_INVALID', `type=${type.slice(0, 40)} is unknown; use type=skill or type=content.`);
     }
     const csv = stringify({ header: true, columns: type === 'skill' ? ['skill_id', 'lms_competency_id'] : ['content_id', 'lms_course_id'] });
-    const rows = type === 'skill'
-      ? db.selectFrom('skill_mapping').select(['skill_id', 'lms_competency_id']).orderBy('skill_id').stream()
-      : db.selectFrom('content_mapping').select(['content_id', 'lms_course_id']).orderBy('content_id').stream();
     void (async () => {
       try {
-        for await (const row of rows) csv.write(row);
+        for await (const row of exportRows(db, type)) csv.write(row);
         csv.end();
       } catch (error) {
+        request.log.error({ err: error }, 'mapping export failed');
         csv.destroy(error as Error);
       }
     })();
