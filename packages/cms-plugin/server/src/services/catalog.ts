@@ -1,3 +1,4 @@
+import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { TABLES, toJsonColumn, type Knex } from '../lib/db';
@@ -27,6 +28,13 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   rejected: Array<{ row: number; reason: string }>;
+}
+
+/** A 24-character lowercase id in the style of Strapi's document ids. */
+function newDocumentId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = crypto.randomBytes(24);
+  return 'sk' + Array.from(bytes.subarray(0, 22), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
 function searchText(skill: { name: string; alt_names: string[] }): string {
@@ -135,7 +143,8 @@ export async function importSkills(strapi: Core.Strapi, parsed: ReturnType<typeo
     for (const { skill } of unique) {
       const current = existing.get(skill.skill_id);
       if (!current) {
-        toInsert.push({ ...skillColumns(skill), status: 'active', version: 1, created_at: new Date(now), updated_at: new Date(now) });
+        // document_id and published_at let Strapi's document service see rows inserted here.
+        toInsert.push({ ...skillColumns(skill), document_id: newDocumentId(), status: 'active', version: 1, created_at: new Date(now), updated_at: new Date(now), published_at: new Date(now) });
         continue;
       }
       if (!differs(current, skill)) {

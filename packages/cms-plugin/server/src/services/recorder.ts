@@ -21,7 +21,7 @@ const WRITE_ACTIONS = new Set(['create', 'update', 'delete', 'publish', 'unpubli
 // PostgreSQL commits transactions in any order, so a reader could see change id 7 before id 6
 // commits and step past 6. Holding this lock from the id allocation to the commit makes change ids
 // commit in order. SQLite runs one write transaction at a time already.
-const FEED_LOCK_KEY = 727_001;
+export const FEED_LOCK_KEY = 727_001;
 
 interface RowSnapshot {
   locale: string;

@@ -18,13 +18,11 @@ function resolveTarget(strapi: Core.Strapi, body: Record<string, any>) {
   return { type, locale };
 }
 
-/** True for full-access tokens, and for custom tokens that also hold the publish action. */
+/** True for full-access API tokens, and for other callers whose ability also holds the publish action. */
 function mayPublish(ctx: any): boolean {
   const auth = ctx.state?.auth;
-  if (auth?.strategy?.name !== 'api-token') return true;
-  const token = auth.credentials;
-  if (token?.type === 'full-access') return true;
-  return Boolean(auth.ability?.can?.(PUBLISH_ACTION));
+  if (auth?.strategy?.name === 'content-api-token' && auth.credentials?.type === 'full-access') return true;
+  return Boolean(auth?.ability?.can?.(PUBLISH_ACTION));
 }
 
 /**
