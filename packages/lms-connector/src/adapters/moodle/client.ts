@@ -108,7 +108,7 @@ export class MoodleClient {
       return new MoodleCallError(
         'paused',
         'MOODLE_ENDPOINT_REJECTED',
-        `${wsfunction} to ${this.endpoint} got HTTP ${status}; check MOODLE_URL and that Enable web services and the REST protocol are on; pending tasks are kept`,
+        `${wsfunction} to ${this.endpoint} got HTTP ${status}; check MOODLE_URL and that Enable web services and the REST protocol are on`,
         wsfunction,
       );
     }

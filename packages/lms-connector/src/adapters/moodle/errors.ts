@@ -56,7 +56,7 @@ function classify(error: MoodleException): Classification {
       kind: 'paused',
       code: 'MOODLE_TOKEN_INVALID',
       nextStep:
-        'create a token under Site administration > Server > Web services > Manage tokens, set MOODLE_TOKEN and restart the connector; pending tasks are kept',
+        'check the token under Site administration > Server > Web services > Manage tokens; if it was deleted, create one, set MOODLE_TOKEN and restart the connector',
     };
   }
   if (exceptionClass === 'webservice_access_exception') {
@@ -64,21 +64,21 @@ function classify(error: MoodleException): Classification {
       kind: 'paused',
       code: 'MOODLE_ACCESS_DENIED',
       nextStep:
-        'check that the token is not expired and that its external service lists this function (Site administration > Server > Web services > External services > Functions); pending tasks are kept',
+        'check that the token is not expired and that its external service lists this function (Site administration > Server > Web services > External services > Functions)',
     };
   }
   if (error.errorcode === 'nopermissions' || exceptionClass === 'required_capability_exception') {
     return {
       kind: 'paused',
       code: 'MOODLE_CAPABILITY_MISSING',
-      nextStep: "give the token's user the capability named in the message (Site administration > Users > Permissions > Define roles); pending tasks are kept",
+      nextStep: "give the token's user the capability named in the message (Site administration > Users > Permissions > Define roles)",
     };
   }
   if (error.errorcode === 'competenciesarenotenabled') {
     return {
       kind: 'paused',
       code: 'MOODLE_COMPETENCIES_DISABLED',
-      nextStep: 'enable competencies under Site administration > Competencies > Competencies settings; pending tasks are kept',
+      nextStep: 'enable competencies under Site administration > Competencies > Competencies settings',
     };
   }
   if (error.errorcode === 'invalidparameter' || exceptionClass === 'invalid_parameter_exception') {

@@ -1,0 +1,93 @@
+import { capturedLogs, eventually, startConnector, type TestConnector } from '../helpers/connector';
+import { signedRequest, skillUpdated, tagUpdated } from '../helpers/events';
+import { type MoodleDouble, startMoodleDouble } from './double/server';
+import type { AdapterSkill } from '../../src/adapters/types';
+import { loadFixtureSkills } from './memory-context';
+
+const TOKEN = 'e2e0moodle0token';
+const [PYTHON, JAVA] = loadFixtureSkills() as [AdapterSkill, AdapterSkill, ...AdapterSkill[]];
+
+let double: MoodleDouble;
+let connector: TestConnector;
+
+async function sendEvent(event: object): Promise<void> {
+  const response = await connector.post('/events', signedRequest(event));
+  expect(response.status).toBe(202);
+}
+
+function pauseLines(): string[] {
+  return capturedLogs.filter((line) => line.includes('LMS adapter paused'));
+}
+
+beforeEach(async () => {
+  double = await startMoodleDouble();
+  double.addToken(TOKEN);
+  double.addCourse(5);
+  connector = await startConnector({
+    LMS_ADAPTER: 'moodle',
+    MOODLE_URL: double.url,
+    MOODLE_TOKEN: TOKEN,
+    MOODLE_SCALE_ID: '2',
+    MOODLE_SCALE_MAPPING: 'beginner:1,intermediate:2,advanced:2,expert:2,default:1,proficient:2',
+    ADAPTER_PROBE_INTERVAL_MS: '50',
+    ADAPTER_BACKOFF_BASE_MS: '10',
+    ADAPTER_BACKOFF_MAX_MS: '50',
+  });
+  const mapped = await fetch(`${connector.url}/mappings/content/doc-1`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${connector.writeKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ lms_course_id: '5' }),
+  });
+  expect(mapped.status).toBeLessThan(300);
+});
+
+afterEach(async () => {
+  await connector.close();
+  await double.stop();
+});
+
+describe('connector with the Moodle adapter', () => {
+  test('signed event reaches the course', async () => {
+    await sendEvent(skillUpdated(PYTHON.skill_id, 1, PYTHON.name));
+    await sendEvent(skillUpdated(JAVA.skill_id, 1, JAVA.name));
+
+    await sendEvent(
+      tagUpdated('doc-1', 1, [
+        { skill_id: PYTHON.skill_id, proficiency: 'advanced' },
+        { skill_id: JAVA.skill_id, confidence: 0.3, source: 'ai' },
+      ]),
+    );
+
+    await eventually(() => double.courseCompetencyIdnumbers(5).includes(PYTHON.skill_id));
+    const mapping = await connector.get(`/mappings/skills/${PYTHON.skill_id}`);
+    const body = (await mapping.json()) as { lms_competency_id: string };
+    expect(body.lms_competency_id).toBe(String(double.competencyByIdnumber(PYTHON.skill_id)?.id));
+    expect(double.courseCompetencyIdnumbers(5)).toEqual([PYTHON.skill_id]);
+    expect(double.competencyByIdnumber(PYTHON.skill_id)?.shortname).toBe(PYTHON.name);
+  });
+
+  test('revoked token pauses once and resumes', async () => {
+    await sendEvent(tagUpdated('doc-1', 1, [{ skill_id: PYTHON.skill_id }]));
+    await eventually(() => double.courseCompetencyIdnumbers(5).length === 1);
+    const pausesBefore = pauseLines().length;
+    double.revokeToken(TOKEN);
+
+    await sendEvent(tagUpdated('doc-1', 2, [{ skill_id: PYTHON.skill_id }, { skill_id: JAVA.skill_id }]));
+    await eventually(() => pauseLines().length > pausesBefore);
+    // Several probe intervals pass while the token stays revoked.
+    await eventually(() => double.calls.filter((call) => call.errorcode === 'invalidtoken').length >= 4);
+    const pending = await connector.get('/adapter/tasks?status=pending', connector.adminKey);
+    const pendingBody = (await pending.json()) as { items: Array<{ last_error: string }> };
+    double.restoreToken(TOKEN);
+    await eventually(() => double.courseCompetencyIdnumbers(5).length === 2);
+
+    const newPauses = pauseLines().slice(pausesBefore);
+    expect(newPauses).toHaveLength(1);
+    expect(newPauses[0]).toContain('MOODLE_TOKEN_INVALID');
+    expect(pendingBody.items).toHaveLength(1);
+    expect(pendingBody.items[0]?.last_error).toContain('MOODLE_TOKEN_INVALID');
+    expect(double.courseCompetencyIdnumbers(5)).toEqual([JAVA.skill_id, PYTHON.skill_id].sort());
+    expect(capturedLogs.some((line) => line.includes('LMS adapter resumed'))).toBe(true);
+    expect(capturedLogs.filter((line) => line.includes(TOKEN))).toEqual([]);
+  });
+});
