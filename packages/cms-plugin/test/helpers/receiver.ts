@@ -10,7 +10,7 @@ export interface ReceivedEvent {
   status: number;
 }
 
-type Reply = { status: number; headers?: Record<string, string>; body?: string };
+export type Reply = { status: number; headers?: Record<string, string>; body?: string };
 
 /**
  * A webhook receiver on 127.0.0.1 for tests: verifies every request with the endpoint secret on
@@ -19,6 +19,8 @@ type Reply = { status: number; headers?: Record<string, string>; body?: string }
 export class TestReceiver {
   readonly events: ReceivedEvent[] = [];
   secrets: string[] = [];
+  /** When set, every request gets this reply once the scripted ones are used up. */
+  fallback: Reply | null = null;
   private replies: Reply[] = [];
   private server = http.createServer((request, response) => this.handle(request, response));
   private waiters: Array<() => void> = [];
@@ -71,7 +73,7 @@ export class TestReceiver {
       } catch {
         verified = false;
       }
-      const reply = this.replies.shift() ?? { status: verified ? 200 : 401 };
+      const reply = this.replies.shift() ?? this.fallback ?? { status: verified ? 200 : 401 };
       this.events.push({ raw, headers, body: verified ? JSON.parse(raw.toString('utf8')) : null, verified, status: reply.status });
       response.writeHead(reply.status, { 'content-type': 'text/plain', ...(reply.headers ?? {}) });
       response.end(reply.body ?? 'ok');

@@ -1,0 +1,215 @@
+import { bootStrapi, type BootedStrapi } from '../helpers/strapi';
+import { TestReceiver } from '../helpers/receiver';
+import { readSubsetCsv, subsetSkills } from '../helpers/catalog';
+import { courses, pluginServices } from '../helpers/plugin';
+
+let booted: BootedStrapi;
+const [skillA, skillB] = subsetSkills(2);
+const RETRY_SCHEDULE_SECONDS = [0.2, 0.4, 0.8];
+const tag = (skill: { id: string }) => ({ skill_id: skill.id, confidence: 1 });
+
+beforeAll(async () => {
+  booted = await bootStrapi('delivery', { SKILL_MAPPING_RETRY_SCHEDULE: RETRY_SCHEDULE_SECONDS.join(',') });
+  await pluginServices(booted.strapi).catalog.import('csv', readSubsetCsv());
+});
+
+afterAll(async () => {
+  await booted?.close();
+});
+
+const services = () => pluginServices(booted.strapi);
+const knex = () => booted.strapi.db.connection;
+
+/** Starts a receiver with its own endpoint; `stop` removes both. */
+async function withEndpoint() {
+  const receiver = new TestReceiver();
+  const url = await receiver.start();
+  const { endpoint, secret } = await services().endpoints.create({ url, event_types: [], content_types: [], enabled: true });
+  receiver.secrets = [secret];
+  return {
+    receiver,
+    endpoint,
+    rows: () => knex()('skill_mapping_outboxes').where({ endpoint_id: endpoint.id }).orderBy('id'),
+    async stop() {
+      await services().endpoints.delete(endpoint.id);
+      await receiver.stop();
+    },
+  };
+}
+
+async function publishTagged(title: string, skills = [skillA]) {
+  const doc = await courses(booted.strapi).create({ data: { title, skill_tags: skills.map(tag) } });
+  await courses(booted.strapi).publish({ documentId: doc.documentId });
+  return doc.documentId as string;
+}
+
+async function waitForRows(rows: () => Promise<any[]>, predicate: (rows: any[]) => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = await rows();
+    if (predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`outbox rows never matched: ${JSON.stringify(current.map((row) => [row.id, row.status, row.attempts]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+it('receiver down then up delivers everything in order', async () => {
+  const target = await withEndpoint();
+  target.receiver.fallback = { status: 503 };
+  const ids = [await publishTagged('Down 1'), await publishTagged('Down 2')];
+  for (const documentId of ids) {
+    await courses(booted.strapi).update({ documentId, data: { skill_tags: [tag(skillA), tag(skillB)] } });
+    await courses(booted.strapi).publish({ documentId });
+  }
+  await waitForRows(target.rows, (rows) => rows.length === 4 && rows.some((row) => Number(row.attempts) >= 2));
+
+  const attempts = await knex()('skill_mapping_deliveries').where({ endpoint_id: target.endpoint.id }).orderBy('id');
+  const firstFailure = attempts[0];
+  const row = (await target.rows()).find((r: any) => Number(r.id) === Number(firstFailure.outbox_id));
+  expect(firstFailure.status_code).toBe(503);
+  expect(Number(row.last_status)).toBe(503);
+
+  target.receiver.fallback = null;
+  await waitForRows(target.rows, (rows) => rows.every((r) => r.status === 'delivered'));
+  for (const documentId of ids) {
+    const versions = target.receiver
+      .delivered()
+      .filter((event) => event.body.data.content_id === documentId)
+      .map((event) => event.body.data.metadata_version);
+    expect(versions).toEqual([1, 2]);
+  }
+  expect(target.receiver.delivered().every((event) => event.verified)).toBe(true);
+  await target.stop();
+});
+
+it('retry delays stay within the jittered schedule', async () => {
+  const target = await withEndpoint();
+  target.receiver.fallback = { status: 500 };
+  await publishTagged('Schedule');
+  const [dead] = await waitForRows(target.rows, (rows) => rows[0]?.status === 'dead');
+
+  const attempts = await knex()('skill_mapping_deliveries').where({ outbox_id: dead.id }).orderBy('attempt');
+  expect(attempts.map((a: any) => Number(a.attempt))).toEqual([1, 2, 3, 4]);
+  expect(Number(dead.attempts)).toBe(RETRY_SCHEDULE_SECONDS.length + 1);
+  expect(dead.last_error).toContain('500');
+  await target.stop();
+});
+
+it('honours Retry-After', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 429, headers: { 'retry-after': '30' } });
+  await publishTagged('Retry-After');
+  const [row] = await waitForRows(target.rows, (rows) => Number(rows[0]?.attempts) === 1);
+
+  const [attempt] = await knex()('skill_mapping_deliveries').where({ outbox_id: row.id });
+  expect(row.status).toBe('retrying');
+  expect(Number(row.next_attempt_ms) - Number(attempt.created_ms)).toBeGreaterThanOrEqual(30_000);
+  await target.stop();
+});
+
+it('413 goes dead at once and replay delivers it', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 413 });
+  await publishTagged('Too large');
+  const [row] = await waitForRows(target.rows, (rows) => rows[0]?.status === 'dead');
+  expect(Number(row.attempts)).toBe(1);
+
+  const { replayed } = await services().deliveries.replayDead({ endpoint_id: target.endpoint.id });
+  expect(replayed).toBe(1);
+  await waitForRows(target.rows, (rows) => rows[0]?.status === 'delivered');
+  const [first, second] = target.receiver.events;
+  expect(second.body.event_id).toBe(first.raw.length > 0 ? JSON.parse(first.raw.toString()).event_id : null);
+  expect(second.raw.equals(first.raw)).toBe(true);
+  await target.stop();
+});
+
+it('400 is permanent but 408 retries', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 400 }, { status: 408 });
+  await publishTagged('Bad request');
+  await publishTagged('Timeout');
+  const rows = await waitForRows(target.rows, (r) => r.length === 2 && r[0].status === 'dead' && r[1].status === 'delivered');
+  expect(Number(rows[1].attempts)).toBe(2);
+  await target.stop();
+});
+
+it('401 retries and flags the endpoint', async () => {
+  const target = await withEndpoint();
+  target.receiver.fallback = { status: 401 };
+  await publishTagged('Unauthorized');
+  await waitForRows(target.rows, (rows) => Number(rows[0]?.attempts) >= 1);
+  const { results } = await services().endpoints.list();
+  const flagged = results.find((endpoint: any) => endpoint.id === target.endpoint.id);
+  expect(flagged.flagged_reason).toContain('401');
+  expect((await target.rows())[0].status).not.toBe('dead');
+
+  target.receiver.fallback = null;
+  await waitForRows(target.rows, (rows) => rows[0]?.status === 'delivered');
+  const healed = (await services().endpoints.list()).results.find((endpoint: any) => endpoint.id === target.endpoint.id);
+  expect(healed.flagged_reason).toBeNull();
+  await target.stop();
+});
+
+it('410 disables the endpoint', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 410 });
+  await publishTagged('Gone');
+  await waitForRows(target.rows, (rows) => Number(rows[0]?.attempts) === 1);
+  const endpoint = (await services().endpoints.list()).results.find((e: any) => e.id === target.endpoint.id);
+  expect(endpoint.enabled).toBe(false);
+  expect(endpoint.flagged_reason).toContain('410');
+
+  await services().endpoints.update(target.endpoint.id, { enabled: true });
+  await waitForRows(target.rows, (rows) => rows[0]?.status === 'delivered');
+  await target.stop();
+});
+
+it('connection refused retries', async () => {
+  const target = await withEndpoint();
+  await target.receiver.stop();
+  await publishTagged('Refused');
+  const [row] = await waitForRows(target.rows, (rows) => Number(rows[0]?.attempts) >= 1);
+  expect(row.last_error).toMatch(/ECONNREFUSED/);
+  expect(row.status).not.toBe('dead');
+  await services().endpoints.delete(target.endpoint.id);
+});
+
+it('replay from a cursor sends the events again', async () => {
+  const target = await withEndpoint();
+  const { cursor } = await services().feed.changes({ limit: '500' });
+  await publishTagged('Replay A');
+  await publishTagged('Replay B');
+  await waitForRows(target.rows, (rows) => rows.length === 2 && rows.every((r) => r.status === 'delivered'));
+
+  const { replayed } = await services().deliveries.replayFrom({ cursor, endpoint_id: target.endpoint.id });
+  expect(replayed).toBe(2);
+  await target.receiver.waitFor(() => target.receiver.delivered().length === 4);
+  const ids = target.receiver.delivered().map((event) => event.body.event_id);
+  expect(ids.slice(2).sort()).toEqual(ids.slice(0, 2).sort());
+  await target.stop();
+});
+
+it('retention prunes old delivered rows only', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 413 });
+  await publishTagged('Old dead');
+  await publishTagged('Old delivered');
+  await waitForRows(target.rows, (rows) => rows.length === 2 && rows[0].status === 'dead' && rows[1].status === 'delivered');
+  await target.receiver.stop();
+  await publishTagged('Still pending');
+  const before = await waitForRows(target.rows, (rows) => rows.length === 3);
+  const { cursor: oldCursor } = await services().feed.changes({ limit: '1' });
+
+  const later = Date.now() + 100 * 86_400_000;
+  const pruned = await services().deliveries.prune(later);
+  expect(pruned.outbox).toBeGreaterThanOrEqual(1);
+
+  const after = await target.rows();
+  expect(after[0].status).toBe('dead');
+  expect(['pending', 'retrying']).toContain(after[1].status);
+  expect(after.map((row: any) => Number(row.id))).toEqual([Number(before[0].id), Number(before[2].id)]);
+  const error = await services().feed.changes({ cursor: oldCursor }).then(() => null, (caught: any) => caught);
+  expect(error?.details?.code).toBe('CURSOR_EXPIRED');
+  expect(error?.status).toBe(410);
+  await services().endpoints.delete(target.endpoint.id);
+});
