@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
+  const error = `must be an integer from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
 
 const optionalUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://127.0.0.1:1337' }).optional();
 

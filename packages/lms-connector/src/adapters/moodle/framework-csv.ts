@@ -5,7 +5,7 @@ import { toMoodleName } from './text';
 
 /**
  * Header of Moodle's competency framework import (admin tool tool_lpimportcsv). The tool reads columns
- * by position, so the order is fixed; the quoting matches the files Moodle itself exports.
+ * by position, so the order is fixed; names with spaces are quoted as in the tool's documented header.
  */
 export const FRAMEWORK_CSV_HEADER =
   '"Parent id number","Id number",Shortname,Description,"Description format","Scale values","Scale configuration",' +
