@@ -8,6 +8,7 @@ import { MoodleApi, type MoodleScaleValue } from '../adapters/moodle/functions';
 import { buildScaleConfiguration, itemsOutsideScale } from '../adapters/moodle/scale';
 import { ConfigError, loadConfig } from '../config';
 import { openDb } from '../db/connection';
+import { migrateToLatest } from '../db/migrations';
 import { createAdapterContext } from '../lms/context';
 import { createLogger } from '../logger';
 
@@ -15,6 +16,8 @@ export interface ExportFrameworkOptions {
   /** Comma-separated scale item names; when unset they are read from Moodle with the MOODLE_* settings. */
   scaleValues?: string;
   env: NodeJS.ProcessEnv;
+  /** JSON settings file overlaid by `env`, as for every other command. */
+  configFile?: string;
 }
 
 interface ScaleSettings {
@@ -61,14 +64,15 @@ function checkedScale(scaleId: number, mappingText: string, values: MoodleScaleV
  * target and renamed at the end, so a failed export leaves no half-written file.
  */
 export async function exportFramework(file: string, options: ExportFrameworkOptions): Promise<number> {
-  const config = loadConfig(options.env);
+  const config = loadConfig(options.env, options.configFile);
   const scale = await resolveScale(options);
-  const db = openDb(config.DATABASE_URL);
+  const db = openDb(config.DATABASE_URL, { poolMax: 2 });
   const target = path.resolve(file);
   const partial = `${target}.partial`;
   const out = fs.createWriteStream(partial, { encoding: 'utf8' });
 
   try {
+    await migrateToLatest(db.kysely, db.dialect);
     const context = createAdapterContext(db, createLogger('silent'));
     const count = await writeFrameworkCsv(
       context.listSkills(),
@@ -92,25 +96,24 @@ export async function exportFramework(file: string, options: ExportFrameworkOpti
   }
 }
 
-/** Adds `skill-connector moodle export-framework FILE`. */
+/**
+ * Adds `skill-connector moodle export-framework FILE`. Errors are thrown to the CLI's main function, which
+ * prints them and exits with 2 for invalid settings and 1 for failures.
+ */
 export function registerMoodleCommands(program: Command): void {
-  const moodle = program.command('moodle').description('Moodle adapter tools');
+  const moodle = program.command('moodle').description('Moodle adapter tools.');
   moodle
     .command('export-framework')
-    .description('Write the skill catalog as a Moodle competency framework CSV (Site administration > Competencies > Import competency framework)')
-    .argument('<file>', 'CSV file to write')
+    .description('Write the skill catalog as a Moodle competency framework CSV for Site administration > Competencies > Import competency framework.')
+    .argument('<file>', 'CSV file to write; replaced only when the export succeeds')
     .option('--scale-values <names>', 'comma-separated scale item names; read from Moodle with MOODLE_URL and MOODLE_TOKEN when left out')
-    .action(async (file: string, flags: { scaleValues?: string }) => {
-      try {
-        const count = await exportFramework(file, { scaleValues: flags.scaleValues, env: process.env });
-        process.stdout.write(`Wrote ${count} competencies to ${path.resolve(file)}\n`);
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          process.stderr.write(`${error.message}\n`);
-          process.exitCode = 2;
-          return;
-        }
-        throw error;
-      }
+    .action(async (file: string, flags: { scaleValues?: string }, command: Command) => {
+      const globals = command.optsWithGlobals<{ config?: string }>();
+      const count = await exportFramework(file, {
+        scaleValues: flags.scaleValues,
+        env: process.env,
+        configFile: globals.config ?? process.env.CONNECTOR_CONFIG_FILE,
+      });
+      process.stdout.write(`Wrote ${count} competencies to ${path.resolve(file)}\n`);
     });
 }

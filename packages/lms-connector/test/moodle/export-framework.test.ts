@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { exportFramework } from '../../src/cli/moodle';
+import { Command } from 'commander';
+import { exportFramework, registerMoodleCommands } from '../../src/cli/moodle';
 import { ConfigError } from '../../src/config';
 import { openDb } from '../../src/db/connection';
 import { migrateToLatest } from '../../src/db/migrations';
@@ -112,5 +113,27 @@ describe('moodle export-framework', () => {
     ).rejects.toThrow(ConfigError);
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  test('runs as a CLI subcommand', async () => {
+    const file = path.join(dir, 'cli.csv');
+    const saved = { ...process.env };
+    Object.assign(process.env, { DATABASE_URL: databaseUrl, MOODLE_SCALE_ID: '2', MOODLE_SCALE_MAPPING: MAPPING });
+    const written: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const program = new Command('skill-connector').option('-c, --config <file>').exitOverride();
+      registerMoodleCommands(program);
+      await program.parseAsync(['node', 'skill-connector', 'moodle', 'export-framework', file, '--scale-values', 'Not yet competent,Competent']);
+    } finally {
+      write.mockRestore();
+      process.env = saved;
+    }
+
+    expect(written.join('')).toContain('Wrote 200 competencies');
+    expect(readCsv(file)).toHaveLength(202);
   });
 });
