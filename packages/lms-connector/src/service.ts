@@ -153,7 +153,7 @@ export async function createConnector(options: { config: ConnectorConfig; env: N
   const startWorkers = () => {
     if (workersStarted) return;
     workersStarted = true;
-    applyWorker.start();
+    if (config.APPLY_ENABLED) applyWorker.start();
     adapterWorker.start();
     const every = (ms: number, task: () => Promise<unknown>) => {
       if (ms <= 0) return;
