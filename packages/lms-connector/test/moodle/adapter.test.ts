@@ -341,6 +341,29 @@ describe('course sync', () => {
     expect(double.courseCompetencyIdnumbers(5)).toEqual([JAVA.skill_id]);
   });
 
+  test('skill tagged during a removal stays linked', async () => {
+    const state = courseState();
+    const adapter = createAdapter();
+    state.tagContent('doc-1', 'en', [{ skill_id: PYTHON.skill_id }]);
+    await adapter.run({ kind: 'content', content_id: 'doc-1', locale: 'en' }, state.context());
+    state.tagContent('doc-1', 'en', []);
+    const context = state.context();
+    const listCourseLinks = context.listCourseLinks;
+    let reads = 0;
+    // The other item's tag commits right after this task read the course's links.
+    context.listCourseLinks = async (courseId) => {
+      const links = await listCourseLinks(courseId);
+      reads += 1;
+      if (reads === 1) state.tagContent('doc-2', 'en', [{ skill_id: PYTHON.skill_id }]);
+      return links;
+    };
+
+    await adapter.run({ kind: 'content', content_id: 'doc-1', locale: 'en' }, context);
+
+    expect(double.countCalls('core_competency_remove_competency_from_course')).toBe(1);
+    expect(double.courseCompetencyIdnumbers(5)).toEqual([PYTHON.skill_id]);
+  });
+
   test('competencies of other frameworks are left alone', async () => {
     const state = courseState();
     const adapter = createAdapter();

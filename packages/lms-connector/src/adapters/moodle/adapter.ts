@@ -303,6 +303,35 @@ export class MoodleAdapter implements LmsAdapter {
     const target = parseCourseTarget(courseRef, contentId);
     const frameworkId = await this.ensureFramework(ctx.logger);
 
+    const desired = await this.desiredCompetencies(courseRef, frameworkId, ctx);
+    const current = await this.api.listCourseCompetencies(target.courseId);
+    const linked = new Set(current.map((entry) => Number(entry.competency.id)));
+    const toAdd = [...desired].filter((id) => !linked.has(id));
+    const toRemove = this.removable(target, current, frameworkId, desired);
+
+    for (const competencyId of toAdd) await this.api.addCompetencyToCourse(target.courseId, competencyId);
+    for (const competencyId of toRemove) await this.api.removeCompetencyFromCourse(target.courseId, competencyId);
+
+    // Another item of this course may have tagged a removed skill while this task ran, and its own task
+    // may have found the link still present. Reading the links again after removing closes that gap.
+    let restored = 0;
+    if (toRemove.length > 0) {
+      const desiredNow = await this.desiredCompetencies(courseRef, frameworkId, ctx);
+      for (const competencyId of toRemove.filter((id) => desiredNow.has(id))) {
+        await this.api.addCompetencyToCourse(target.courseId, competencyId);
+        restored += 1;
+      }
+    }
+    if (target.cmid !== undefined) await this.linkModule(target.cmid, desired, ctx);
+
+    ctx.logger.info(
+      { content_id: contentId, course_id: target.courseId, cmid: target.cmid, added: toAdd.length, removed: toRemove.length - restored, linked: desired.size },
+      'synchronised Moodle course competencies',
+    );
+  }
+
+  /** Competency ids of the active, banded tags of every item and locale mapped to the course. */
+  private async desiredCompetencies(courseRef: string, frameworkId: number, ctx: AdapterContext): Promise<Set<number>> {
     const links = await ctx.listCourseLinks(courseRef);
     const skillCache = new Map<string, AdapterSkill | null>();
     const linkedSkills = new Set<string>();
@@ -314,20 +343,7 @@ export class MoodleAdapter implements LmsAdapter {
 
     const desired = new Set<number>();
     for (const skillId of linkedSkills) desired.add(await this.competencyIdFor(skillId, frameworkId, ctx));
-
-    const current = await this.api.listCourseCompetencies(target.courseId);
-    const linked = new Set(current.map((entry) => Number(entry.competency.id)));
-    const toAdd = [...desired].filter((id) => !linked.has(id));
-    const toRemove = this.removable(target, current, frameworkId, desired);
-
-    for (const competencyId of toAdd) await this.api.addCompetencyToCourse(target.courseId, competencyId);
-    for (const competencyId of toRemove) await this.api.removeCompetencyFromCourse(target.courseId, competencyId);
-    if (target.cmid !== undefined) await this.linkModule(target.cmid, desired, ctx);
-
-    ctx.logger.info(
-      { content_id: contentId, course_id: target.courseId, cmid: target.cmid, added: toAdd.length, removed: toRemove.length, linked: desired.size },
-      'synchronised Moodle course competencies',
-    );
+    return desired;
   }
 
   private removable(
