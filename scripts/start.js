@@ -31,7 +31,10 @@ function log(line) {
 
 function printSummary(stack) {
   const credentials = stack.credentials;
-  const relative = (file) => path.relative(process.cwd(), file) || file;
+  const relative = (file) => {
+    const shown = path.relative(process.cwd(), file);
+    return shown.startsWith('..') ? file : shown;
+  };
   const lines = [
     '',
     'skill-mapping demo is running. Ctrl-C stops it.',

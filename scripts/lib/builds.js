@@ -37,7 +37,7 @@ const BUILDS = [
     name: 'connector',
     workspace: '@skill-mapping/lms-connector',
     inputs: [path.join(paths.connector, 'src'), path.join(paths.connector, 'package.json'), path.join(paths.sharedSchema, 'dist')],
-    output: path.join(paths.connector, 'dist', 'index.js'),
+    output: path.join(paths.connector, 'dist', 'cli.js'),
   },
   {
     // The app's TypeScript (config and src) compiled to dist/, which `strapi start` loads.
@@ -80,6 +80,8 @@ function newestMtime(entries) {
       for (const child of fs.readdirSync(entry)) visit(path.join(entry, child));
       return;
     }
+    // Documentation never changes a build's output.
+    if (entry.endsWith('.md')) return;
     newest = Math.max(newest, stat.mtimeMs);
   };
   for (const entry of entries) visit(entry);

@@ -2,84 +2,37 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { parse } = require('csv-parse/sync');
 const { DemoError } = require('./errors');
-const { requestJson } = require('./cms');
+const { paths } = require('./paths');
+const { runCommand } = require('./processes');
 
-// Rows per skills import request; keeps each body well under Strapi's default 1 MB JSON limit.
-const SKILLS_PER_REQUEST = 250;
-// Parallel course creations; SQLite serializes writes, so more only queues inside Strapi.
-const COURSE_CONCURRENCY = 4;
-
-function readCsv(file) {
-  return parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true });
-}
-
-/** Loads the skill catalog through the plugin's admin import route, in pages. */
-async function seedSkills(stack, admin) {
-  const rows = readCsv(stack.skillsFile);
-  const totals = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
-
-  for (let start = 0; start < rows.length; start += SKILLS_PER_REQUEST) {
-    const page = rows.slice(start, start + SKILLS_PER_REQUEST);
-    const response = await admin.request('POST', '/skill-mapping/skills/import', { format: 'json', content: JSON.stringify(page) });
-    const result = response.body && (response.body.data || response.body);
-    if (response.status >= 300 || !result) {
-      throw new DemoError('SEED_SKILLS_FAILED', `Importing skills ${start + 1}-${start + page.length} of ${path.basename(stack.skillsFile)} failed with HTTP ${response.status}; see ${stack.cms.logFile}.`);
-    }
-    for (const key of ['created', 'updated', 'unchanged']) totals[key] += result[key] || 0;
-    totals.rejected += (result.rejected || []).length;
-  }
-  if (totals.rejected > 0) {
-    throw new DemoError('SEED_SKILLS_REJECTED', `${totals.rejected} skills of ${path.basename(stack.skillsFile)} were rejected by the import; see ${stack.cms.logFile}.`);
-  }
-  return { total: rows.length, ...totals };
-}
-
-/** Creates one published course per CSV row through the content API, skipping rows already present. */
-async function seedCourses(stack, token) {
-  const rows = readCsv(stack.coursesFile);
-  const existing = new Set();
-  for (let page = 1; ; page += 1) {
-    const response = await requestJson(`${stack.cmsUrl}/api/courses?fields[0]=source_id&pagination[page]=${page}&pagination[pageSize]=100`, { token });
-    if (response.status !== 200) throw new DemoError('SEED_COURSES_FAILED', `Listing courses failed with HTTP ${response.status}; see ${stack.cms.logFile}.`);
-    for (const course of response.body.data) existing.add(course.source_id);
-    if (page >= response.body.meta.pagination.pageCount) break;
-  }
-
-  const missing = rows.filter((row) => !existing.has(row.id));
-  let next = 0;
-  const worker = async () => {
-    while (next < missing.length) {
-      const row = missing[next++];
-      const data = { title: row.title, description: row.description, subject: row.subject, url: row.url, source_id: row.id };
-      const response = await requestJson(`${stack.cmsUrl}/api/courses`, { method: 'POST', token, body: { data } });
-      if (response.status >= 300) {
-        throw new DemoError('SEED_COURSES_FAILED', `Creating course ${row.id} ("${row.title}") failed with HTTP ${response.status}; see ${stack.cms.logFile}.`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: COURSE_CONCURRENCY }, worker));
-  return { total: rows.length, created: missing.length };
-}
-
-/** Seeds the catalog and the courses once per CMS database; the demo state records each step. */
-async function seedCms(stack, admin) {
+/**
+ * Seeds the CMS database once with the example app's seed script: the skill catalog, then the
+ * courses (published, some tagged from the 200-skill subset). The script boots its own Strapi on the
+ * database file, so it runs before the server starts, never beside it.
+ */
+async function seedCms(stack) {
   const { state } = stack;
+  if (state.isDone('cms-seed')) return;
 
-  if (!state.isDone('cms-skills')) {
-    stack.log(`seed: importing skills from ${path.basename(stack.skillsFile)}...`);
-    const result = await seedSkills(stack, admin);
-    state.markDone('cms-skills');
-    stack.log(`seed: ${result.total} skills (${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged)`);
-  }
+  const args = [path.join(paths.strapiApp, 'scripts', 'seed.js'), '--skills', stack.skillsFile];
+  if (stack.courseLimit) args.push('--limit', String(stack.courseLimit));
+  const logFile = path.join(stack.logDir, 'seed.log');
 
-  if (!state.isDone('cms-courses')) {
-    stack.log(`seed: creating courses from ${path.basename(stack.coursesFile)}...`);
-    const result = await seedCourses(stack, state.get('cmsTokens').demo);
-    state.markDone('cms-courses');
-    stack.log(`seed: ${result.total} courses (${result.created} created)`);
+  stack.log(`seed: loading ${path.basename(stack.skillsFile)} and the courses into the CMS (first run only)...`);
+  const started = Date.now();
+  let output;
+  try {
+    output = await runCommand(process.execPath, args, { cwd: paths.strapiApp, env: stack.cmsEnv() });
+  } catch (error) {
+    fs.writeFileSync(logFile, `${error.stdout || ''}${error.stderr || ''}`);
+    throw new DemoError('SEED_FAILED', `Seeding the CMS failed (log ${logFile}); run \`npm start -- --fresh\` to start over. ${error.message.split('\n')[0]}`);
   }
+  fs.writeFileSync(logFile, `${output.stdout}${output.stderr}`);
+
+  state.markDone('cms-seed');
+  for (const line of output.stdout.trim().split('\n').filter((text) => /^(Skills|Courses):/.test(text))) stack.log(`seed: ${line}`);
+  stack.log(`seed: done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 module.exports = { seedCms };

@@ -53,7 +53,8 @@ class DemoStack {
     this.connectorPort = options.connectorPort;
     this.build = options.build !== false;
     this.skillsFile = options.skillsFile || path.join(paths.data, 'skills.csv');
-    this.coursesFile = options.coursesFile || path.join(paths.data, 'courses.csv');
+    // Courses come from examples/data/courses.csv; tests seed only the first `courseLimit` of them.
+    this.courseLimit = options.courseLimit || 0;
     this.frameworkFile = options.frameworkFile || path.join(paths.data, 'moodle_competency_framework_esco200.csv');
     this.cmsEnvExtra = options.cmsEnv || {};
     this.connectorEnvExtra = options.connectorEnv || {};
@@ -84,13 +85,14 @@ class DemoStack {
     this.state = new DemoState(this.demoDir);
     this.forgetStepsOfMissingDatabases();
 
+    await seedCms(this);
+    this.throwIfStopped();
     await this.startCms();
     const admin = new CmsAdmin(this.cmsUrl);
     const { registered } = await admin.signIn(this.state.get('admin'));
     if (registered) this.log('cms: first admin user created');
 
     await this.ensureCmsTokens(admin);
-    await seedCms(this, admin);
     await this.ensureEndpoint(admin);
     this.throwIfStopped();
 
@@ -98,6 +100,7 @@ class DemoStack {
     await this.startConnector();
     await this.ensureConnectorKey();
     await this.ensureMappings();
+    await this.ensureInitialReconciliation();
 
     this.credentials = this.writeCredentials();
     return this;
@@ -112,12 +115,13 @@ class DemoStack {
   forgetStepsOfMissingDatabases() {
     const done = this.state.get('done');
     if (!fs.existsSync(this.cmsDbFile)) {
-      for (const step of ['cms-skills', 'cms-courses']) delete done[step];
+      delete done['cms-seed'];
       this.state.set('cmsTokens', undefined);
       this.state.set('endpoint', undefined);
     }
     if (!fs.existsSync(this.connectorDbFile)) {
       delete done['connector-mappings'];
+      delete done['connector-initial-reconcile'];
       this.state.set('connectorKey', undefined);
     }
     this.state.set('done', done);
@@ -247,7 +251,23 @@ class DemoStack {
     if (this.state.isDone('connector-mappings')) return;
     const { stdout } = await connectorCli(['mappings', 'import', this.frameworkFile], this.connectorEnv());
     this.state.markDone('connector-mappings');
-    this.log(`connector: skill mapping imported from ${path.basename(this.frameworkFile)} (${stdout.trim().split('\n').pop()})`);
+    const report = JSON.parse(stdout);
+    this.log(`connector: ${report.rows} skill mappings imported from ${path.basename(this.frameworkFile)} (${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged)`);
+  }
+
+  /**
+   * Runs one full reconciliation after the first start, so the courses the seed script tagged (before
+   * any webhook endpoint existed) reach the connector at once instead of at the first delta interval.
+   */
+  async ensureInitialReconciliation() {
+    if (this.state.isDone('connector-initial-reconcile')) return;
+    const response = await requestJson(`${this.connectorUrl}/reconcile?mode=full&wait=true`, { method: 'POST', token: this.state.get('connectorKey'), body: {} });
+    const report = response.body && response.body.report;
+    if (response.status !== 200 || response.body.status !== 'done') {
+      throw new DemoError('RECONCILE_FAILED', `The first full reconciliation failed (HTTP ${response.status}, ${JSON.stringify(report || response.body).slice(0, 200)}); see ${this.connector.logFile}.`);
+    }
+    this.state.markDone('connector-initial-reconcile');
+    this.log(`connector: full reconciliation: ${report.items} items from the CMS, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged`);
   }
 
   writeCredentials() {
