@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { verifyWebhook } from '@skill-mapping/shared-schema';
 
-import { adminApi, createAdminUser, login, registerFirstAdmin } from './support/admin-api.mjs';
+import { adminApi, createAdminUser, grantLocales, login, registerFirstAdmin } from './support/admin-api.mjs';
 import { launchBrowser, loginInBrowser } from './support/browser.mjs';
 import { ensureAdminBuilt, ensurePluginBuilt } from './support/build.mjs';
 import { ARTIFACTS_DIR, SKILLS_CSV } from './support/paths.mjs';
@@ -268,6 +268,7 @@ describe('plugin admin UI in Chromium', () => {
   });
 
   step('editor without the tag permission gets a read-only field', async () => {
+    await grantLocales(app.url, adminToken, { roleCode: 'strapi-editor', subject: COURSE_UID, locales: ['en'] });
     await createAdminUser(app.url, adminToken, { ...EDITOR, roleCode: 'strapi-editor' });
 
     // A persistent context cannot open a second one, so the admin session is cleared instead.
@@ -281,6 +282,7 @@ describe('plugin admin UI in Chromium', () => {
 
     const field = page.getByTestId('skill-tags-field');
     await page.getByTestId('skill-tags-readonly').waitFor();
+    await field.locator('[data-testid="skill-tag-chip"]', { hasText: 'Python (computer programming)' }).waitFor();
     assert.equal(await field.getAttribute('data-readonly'), 'true');
     assert.equal(await page.getByRole('combobox', { name: 'Add a skill' }).count(), 0);
     await screenshot('field-read-only-editor');
@@ -292,6 +294,9 @@ describe('plugin admin UI in Chromium', () => {
       skill_tags: [],
     });
     assert.equal(response.status, 403, JSON.stringify(response.body));
-    assert.equal(response.body.error.details.code, 'SKILL_TAGS_FORBIDDEN');
+    assert.equal(response.body.error.details?.code, 'SKILL_TAGS_FORBIDDEN', JSON.stringify(response.body));
+
+    const stored = await api.ok('GET', `/content-manager/collection-types/${COURSE_UID}/${courseId}?locale=en`);
+    assert.deepEqual(stored.data.skill_tags.map((tag) => tag.skill_name), ['Python (computer programming)']);
   });
 });

@@ -10,7 +10,7 @@ export async function registerSuperAdmin(strapi: Core.Strapi): Promise<string> {
   return response.body.data.token;
 }
 
-/** Creates an admin with the built-in Editor role (no plugin permissions) and returns its JWT. */
+/** Creates an admin with the built-in Editor role (no plugin permission) and returns its JWT. */
 export async function editorToken(strapi: Core.Strapi): Promise<string> {
   const role = await strapi.db.query('admin::role').findOne({ where: { code: 'strapi-editor' } });
   await strapi.service('admin::user').create({

@@ -37,6 +37,26 @@ export const login = async (baseUrl, email, password) => {
   return body.data.token;
 };
 
+/**
+ * Adds the given locales to a role's content-manager permissions on one content type. Strapi creates
+ * the default roles before i18n's default locale exists, so their permissions list no locale and the
+ * edit view of a localized entry answers 403.
+ */
+export const grantLocales = async (baseUrl, token, { roleCode, subject, locales }) => {
+  const api = adminApi(baseUrl, token);
+  const roles = await api.ok('GET', '/admin/roles');
+  const role = roles.data.find((candidate) => candidate.code === roleCode);
+  const current = await api.ok('GET', `/admin/roles/${role.id}/permissions`);
+
+  const permissions = current.data.map(({ action, subject: permissionSubject, properties, conditions }) => ({
+    action,
+    subject: permissionSubject,
+    properties: permissionSubject === subject ? { ...properties, locales } : properties,
+    conditions,
+  }));
+  await api.ok('PUT', `/admin/roles/${role.id}/permissions`, { permissions });
+};
+
 /** Invites an admin user with the given role and completes the registration with a password. */
 export const createAdminUser = async (baseUrl, token, { email, password, roleCode }) => {
   const api = adminApi(baseUrl, token);
