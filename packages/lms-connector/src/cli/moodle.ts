@@ -11,6 +11,7 @@ import { openDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrations';
 import { createAdapterContext } from '../lms/context';
 import { createLogger } from '../logger';
+import { enqueueAdapterTask } from '../state/adapter-tasks';
 
 export interface ExportFrameworkOptions {
   /** Comma-separated scale item names; when unset they are read from Moodle with the MOODLE_* settings. */
@@ -97,7 +98,22 @@ export async function exportFramework(file: string, options: ExportFrameworkOpti
 }
 
 /**
- * Adds `skill-connector moodle export-framework FILE`. Errors are thrown to the CLI's main function, which
+ * Queues a full catalog push for the adapter worker of a running connector. The worker handles it like
+ * any other task: retried on network errors, kept pending while the adapter is paused.
+ */
+export async function queueCatalogPush(options: { env: NodeJS.ProcessEnv; configFile?: string }): Promise<void> {
+  const config = loadConfig(options.env, options.configFile);
+  const db = openDb(config.DATABASE_URL, { poolMax: 2 });
+  try {
+    await migrateToLatest(db.kysely, db.dialect);
+    await enqueueAdapterTask(db.kysely, { kind: 'catalog' }, new Date().toISOString());
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Adds `skill-connector moodle export-framework FILE` and `skill-connector moodle push-catalog`. Errors are thrown to the CLI's main function, which
  * prints them and exits with 2 for invalid settings and 1 for failures.
  */
 export function registerMoodleCommands(program: Command): void {
@@ -115,5 +131,14 @@ export function registerMoodleCommands(program: Command): void {
         configFile: globals.config ?? process.env.CONNECTOR_CONFIG_FILE,
       });
       process.stdout.write(`Wrote ${count} competencies to ${path.resolve(file)}\n`);
+    });
+
+  moodle
+    .command('push-catalog')
+    .description('Queue a push of the whole skill catalog to Moodle; the running connector creates missing competencies and renames changed ones.')
+    .action(async (_flags: unknown, command: Command) => {
+      const globals = command.optsWithGlobals<{ config?: string }>();
+      await queueCatalogPush({ env: process.env, configFile: globals.config ?? process.env.CONNECTOR_CONFIG_FILE });
+      process.stdout.write('Queued the catalog push; follow it with GET /adapter/tasks?status=pending\n');
     });
 }

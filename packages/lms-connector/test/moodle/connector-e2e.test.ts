@@ -3,10 +3,12 @@ import { type DialectTarget, describeEachDialect } from '../helpers/dialects';
 import { signedRequest, skillUpdated, tagUpdated } from '../helpers/events';
 import { type MoodleDouble, startMoodleDouble } from './double/server';
 import type { AdapterSkill } from '../../src/adapters/types';
+import { queueCatalogPush } from '../../src/cli/moodle';
 import { loadFixtureSkills } from './memory-context';
 
 const TOKEN = 'e2e0moodle0token';
-const [PYTHON, JAVA] = loadFixtureSkills() as [AdapterSkill, AdapterSkill, ...AdapterSkill[]];
+const FIXTURE_SKILLS = loadFixtureSkills();
+const [PYTHON, JAVA] = FIXTURE_SKILLS as [AdapterSkill, AdapterSkill, ...AdapterSkill[]];
 
 function pauseLines(): string[] {
   return capturedLogs.filter((line) => line.includes('LMS adapter paused'));
@@ -91,5 +93,34 @@ describeEachDialect('connector with the Moodle adapter', (target: DialectTarget)
     expect(double.courseCompetencyIdnumbers(5)).toEqual([JAVA.skill_id, PYTHON.skill_id].sort());
     expect(capturedLogs.some((line) => line.includes('LMS adapter resumed'))).toBe(true);
     expect(capturedLogs.filter((line) => line.includes(TOKEN))).toEqual([]);
+  });
+  test('queued catalog push creates the rest once', async () => {
+    const db = connector.connector.db.kysely;
+    const rest = FIXTURE_SKILLS.slice(2).map((skill) => ({
+      skill_id: skill.skill_id,
+      name: skill.name,
+      alt_names: '[]',
+      description: skill.description ?? null,
+      uri: null,
+      framework: 'ESCO',
+      status: 'active',
+      superseded_by: null,
+      version: 1,
+      updated_at: new Date().toISOString(),
+    }));
+    for (let start = 0; start < rest.length; start += 50) await db.insertInto('skill').values(rest.slice(start, start + 50)).execute();
+
+    await queueCatalogPush({ env: { DATABASE_URL: connector.connector.config.DATABASE_URL } });
+    connector.connector.adapterWorker.wake();
+    await eventually(() => double.state.competencies.size === 200);
+    await eventually(async () => {
+      const done = await db.selectFrom('adapter_task').select('status').where('subject_key', '=', 'catalog').executeTakeFirst();
+      return done?.status === 'done';
+    });
+
+    expect(double.countCalls('core_competency_create_competency')).toBe(200);
+    expect(double.countCalls('core_competency_create_competency_framework')).toBe(1);
+    const mapped = await db.selectFrom('skill_mapping').select('skill_id').where('lms_competency_id', 'is not', null).execute();
+    expect(mapped).toHaveLength(200);
   });
 });
