@@ -486,6 +486,7 @@ describe('pausing', () => {
     expect(error.kind).toBe('paused');
     expect(error.code).toBe('MOODLE_SCALE_MAPPING_INVALID');
     expect(double.state.frameworks.size).toBe(0);
+    await expect(adapter.probe!(new MemoryState().context())).rejects.toMatchObject({ code: 'MOODLE_SCALE_MAPPING_INVALID' });
   });
 
   test('unknown scale pauses', async () => {

@@ -49,7 +49,7 @@ export class MoodleAdapter implements LmsAdapter {
     }
   }
 
-  /** Checks the token, the service's function list and that competencies are enabled. */
+  /** Checks the token, the service's function list, that competencies are enabled and the scale mapping. */
   async probe(): Promise<void> {
     const info = await this.api.getSiteInfo();
 
@@ -65,7 +65,9 @@ export class MoodleAdapter implements LmsAdapter {
       );
     }
 
-    await this.api.listFrameworks(this.config.frameworkIdnumber, 0, 1);
+    // Also fails while competencies are disabled. Before the framework exists, the scale mapping is
+    // checked too, so a mapping that does not fit the scale keeps the adapter paused.
+    if (!(await this.findFramework())) await this.scaleConfiguration();
   }
 
   // Framework
