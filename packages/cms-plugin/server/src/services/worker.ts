@@ -55,7 +55,11 @@ function parseRetryAfter(value: unknown, now: number): number | null {
   return Number.isNaN(date) ? null : Math.max(0, (date - now) / 1000);
 }
 
-/** Sends one signed request with exactly `body` as the payload; never throws. */
+/**
+ * Sends one signed request with exactly `body` as the payload; never throws.
+ * NOTE: the endpoint's address is checked against the URL rules when the endpoint is saved, not
+ * at each delivery, so a DNS record changed later to an internal address is not caught here.
+ */
 export async function sendSigned(
   endpoint: { url: string },
   secrets: string[],
