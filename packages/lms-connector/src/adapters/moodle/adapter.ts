@@ -35,7 +35,6 @@ export class MoodleAdapter implements LmsAdapter {
   constructor(
     private readonly api: MoodleApi,
     private readonly config: MoodleConfig,
-    private readonly logger: Logger,
   ) {}
 
   async run(task: AdapterTask, ctx: AdapterContext): Promise<void> {
@@ -246,7 +245,7 @@ export class MoodleAdapter implements LmsAdapter {
   private async pushCatalog(ctx: AdapterContext): Promise<void> {
     const frameworkId = await this.ensureFramework(ctx.logger);
 
-    // NOTE: one entry per competency of the framework is held in memory (ids and texts, no more).
+    // NOTE: every competency record of the framework stays in memory for the length of the push.
     const existing = new Map<string, MoodleCompetency>();
     for await (const competency of this.api.iterateFrameworkCompetencies(frameworkId, this.config.chunkSize)) {
       existing.set(competency.idnumber, competency);

@@ -20,5 +20,5 @@ export function createMoodleAdapter(options: AdapterFactoryOptions): LmsAdapter 
     timeoutMs: config.timeoutMs,
     onCall: (wsfunction, result) => options.metrics.lmsCall(wsfunction, result),
   });
-  return new MoodleAdapter(new MoodleApi(client), config, options.logger.child({ adapter: 'moodle' }));
+  return new MoodleAdapter(new MoodleApi(client), config);
 }
