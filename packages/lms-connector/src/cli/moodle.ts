@@ -39,14 +39,14 @@ async function resolveScale(options: ExportFrameworkOptions): Promise<ScaleSetti
 
   const scaleId = Number(env.MOODLE_SCALE_ID);
   if (!Number.isInteger(scaleId) || scaleId < 1) {
-    throw new ConfigError([`MOODLE_SCALE_ID=${JSON.stringify(env.MOODLE_SCALE_ID ?? '')}: set the id of the scale the framework uses`]);
+    throw new ConfigError([`MOODLE_SCALE_ID=${JSON.stringify(env.MOODLE_SCALE_ID ?? '')}: missing or not a positive integer; set the id of the scale the framework uses`]);
   }
   const values = options.scaleValues
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '')
     .map((name, index) => ({ id: index + 1, name }));
-  if (values.length === 0) throw new ConfigError([`--scale-values=${JSON.stringify(options.scaleValues)}: list the scale items, e.g. "Not yet competent,Competent"`]);
+  if (values.length === 0) throw new ConfigError([`--scale-values=${JSON.stringify(options.scaleValues)}: no scale item given; list the items in order, e.g. "Not yet competent,Competent"`]);
   return checkedScale(scaleId, env.MOODLE_SCALE_MAPPING ?? '', values);
 }
 
@@ -55,7 +55,7 @@ function checkedScale(scaleId: number, mappingText: string, values: MoodleScaleV
   if (!mapping) throw new ConfigError(problems.map((problem) => `MOODLE_SCALE_MAPPING=${JSON.stringify(mappingText)}: ${problem}`));
   const outside = itemsOutsideScale(mapping, values);
   if (outside.length > 0) {
-    throw new ConfigError([`MOODLE_SCALE_MAPPING=${JSON.stringify(mappingText)}: names items ${outside.join(', ')} but the scale has ${values.length}`]);
+    throw new ConfigError([`MOODLE_SCALE_MAPPING=${JSON.stringify(mappingText)}: names items ${outside.join(', ')} but the scale has only ${values.length}; fix the mapping or the scale values`]);
   }
   return { scaleId, values, configuration: buildScaleConfiguration(scaleId, mapping, values) };
 }
