@@ -30,7 +30,7 @@
 export const PLUGIN_ID = 'skill-mapping';
 export const SKILL_TAGS_FIELD_UID = 'plugin::skill-mapping.skill-tags';
 
-/** RBAC action uids; the full action is `plugin::skill-mapping.<uid>`. */
+/** Full names of the plugin's RBAC actions, as registered in bootstrap. */
 export const ACTIONS = {
   deliveriesRead: 'plugin::skill-mapping.deliveries.read',
   endpointsManage: 'plugin::skill-mapping.endpoints.manage',
@@ -167,7 +167,7 @@ export interface Endpoint {
   enabled: boolean;
   /** Last 4 characters of the current secret. */
   secret_hint: string;
-  /** Set when the receiver answered 401/403 or 410; cleared by the next success. */
+  /** Set when the receiver returned 401/403 or 410; cleared by the next success. */
   flagged_reason: string | null;
   previous_secret_expires_at: string | null;
   created_at: string;
@@ -207,7 +207,7 @@ export namespace DeleteEndpoint {
 // POST /skill-mapping/endpoints/:id/rotate-secret
 export namespace RotateSecret {
   export interface Request {
-    /** How long the old secret keeps signing next to the new one (default 24). */
+    /** Hours the old secret keeps signing next to the new one (default 24, at most 720). */
     rotation_window_hours?: number;
   }
   export interface Response {
@@ -315,7 +315,8 @@ export interface AuditRow {
   content_id: string;
   content_type: string;
   locale: string | null;
-  action: 'create' | 'update' | 'publish' | 'unpublish' | 'delete' | 'discardDraft' | 'withdraw' | 'supersede' | 'api';
+  /** The document service action that changed the tags, or `withdraw` from the audit view. */
+  action: 'create' | 'update' | 'publish' | 'unpublish' | 'delete' | 'discardDraft' | 'clone' | 'withdraw';
   user: { id: number; email: string; firstname: string | null; lastname: string | null } | null;
   before: SkillTag[];
   after: SkillTag[];
@@ -348,7 +349,8 @@ export namespace WithdrawTag {
     superseded_by?: string;
   }
   export interface Response {
-    event_id: string;
+    /** Null when no enabled endpoint subscribes to `content.tag.deprecated`. */
+    event_id: string | null;
     metadata_version: number;
   }
 }

@@ -11,8 +11,8 @@ const ACTIONS = [
   { uid: 'content.tag', displayName: 'Tag content' },
 ];
 
-// Strapi creates the tables from the content types but only the indexes it knows about; these
-// serve the worker's claim query, the feed and the uniqueness rules.
+// Strapi creates the tables from the content types, but not these indexes. They serve the
+// worker's claim query, the feed and the uniqueness rules.
 const INDEXES = [
   `CREATE UNIQUE INDEX IF NOT EXISTS sm_skills_skill_id_uq ON ${TABLES.skill} (skill_id)`,
   `CREATE UNIQUE INDEX IF NOT EXISTS sm_outbox_event_endpoint_uq ON ${TABLES.outbox} (event_id, endpoint_id)`,

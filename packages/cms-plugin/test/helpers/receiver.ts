@@ -13,8 +13,8 @@ export interface ReceivedEvent {
 export type Reply = { status: number; headers?: Record<string, string>; body?: string };
 
 /**
- * A webhook receiver on 127.0.0.1 for tests: verifies every request with the endpoint secret on
- * the raw bytes, records it, and answers with the next scripted reply (200 by default).
+ * A webhook receiver on 127.0.0.1 for tests. It verifies every request with the endpoint secret on
+ * the raw bytes, records it, and replies with the next scripted reply (200 by default).
  */
 export class TestReceiver {
   readonly events: ReceivedEvent[] = [];
@@ -34,7 +34,7 @@ export class TestReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
   }
 
-  /** Queues replies for the next requests; afterwards the receiver answers 200. */
+  /** Queues replies for the next requests; after them the receiver replies 200. */
   script(...replies: Reply[]): void {
     this.replies.push(...replies);
   }

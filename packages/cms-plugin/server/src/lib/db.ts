@@ -30,11 +30,6 @@ export function isPostgres(strapi: Core.Strapi): boolean {
   return strapi.db.dialect.client === 'postgres';
 }
 
-/** Runs `work` in the current transaction when there is one, else in a new one. */
-export function inTransaction<T>(strapi: Core.Strapi, work: (trx: Knex, onCommit: (cb: () => void) => void) => Promise<T>): Promise<T> {
-  return strapi.db.transaction(({ trx, onCommit }) => work(trx, onCommit as (cb: () => void) => void)) as Promise<T>;
-}
-
 /** JSON columns are jsonb on PostgreSQL and text on SQLite; both accept a JSON string. */
 export function toJsonColumn(value: unknown): string {
   return JSON.stringify(value ?? null);
@@ -50,13 +45,6 @@ export function toNumber(value: unknown): number | null {
 export function toIso(ms: unknown): string | null {
   const value = toNumber(ms);
   return value === null ? null : new Date(value).toISOString();
-}
-
-/** Id of the inserted row on both dialects (PostgreSQL needs `returning`). */
-export async function insertReturningId(trx: Knex, table: string, row: Record<string, unknown>): Promise<number> {
-  const result = await trx(table).insert(row, ['id']);
-  const first = result[0];
-  return Number(typeof first === 'object' ? first.id : first);
 }
 
 export function pageParams(query: Record<string, unknown>, defaults = { pageSize: 25, maxPageSize: 100 }) {

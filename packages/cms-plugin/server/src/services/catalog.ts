@@ -30,7 +30,7 @@ export interface ImportReport {
   rejected: Array<{ row: number; reason: string }>;
 }
 
-/** A 24-character lowercase id in the style of Strapi's document ids. */
+/** Returns a 24-character lowercase id in the style of Strapi's document ids. */
 function newDocumentId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   const bytes = crypto.randomBytes(24);
@@ -187,7 +187,11 @@ async function successorNames(knex: Knex, skills: SkillRow[]): Promise<Map<strin
 }
 
 function withSuccessor(skills: SkillRow[], names: Map<string, string>) {
-  return skills.map((skill) => toSkill(skill, skill.status === 'deprecated' ? (skill.superseded_by ? (names.get(skill.superseded_by) ?? null) : null) : undefined));
+  return skills.map((skill) => {
+    if (skill.status !== 'deprecated') return toSkill(skill);
+    const successorName = skill.superseded_by ? (names.get(skill.superseded_by) ?? null) : null;
+    return toSkill(skill, successorName);
+  });
 }
 
 /** Type-ahead over name and alternative names; names that start with the query come first. */
@@ -289,7 +293,7 @@ async function rewriteToSuccessor(strapi: Core.Strapi, trx: Knex, skillId: strin
         .map((tag) => (tag.skill_id === skillId ? { ...tag, skill_id: successorId } : tag));
     }
     await documents.update({ documentId: item.documentId, locale, data } as any);
-    // NOTE: publishing also publishes any other pending draft edit of the item; the catalog change
+    // NOTE: publishing also publishes any other pending draft edit of the item. The catalog change
     // has to reach the published state, and Strapi 5 cannot update a published row alone.
     if (item.published) await documents.publish({ documentId: item.documentId, locale } as any);
   }

@@ -124,7 +124,7 @@ export async function rotateSecret(strapi: Core.Strapi, id: unknown, body: Recor
   return { secret, previous_secret_expires_at: new Date(expires).toISOString() };
 }
 
-/** Sends `endpoint.test` right away, outside the outbox, and reports what the receiver answered. */
+/** Sends `endpoint.test` right away, outside the outbox, and returns the receiver's status and response. */
 export async function testEndpoint(strapi: Core.Strapi, id: unknown) {
   const endpoint = await load(strapi, id);
   const envelope = buildEnvelope('endpoint.test', {}, Date.now());

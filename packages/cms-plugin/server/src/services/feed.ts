@@ -5,7 +5,7 @@ import { badRequest, gone } from '../lib/errors';
 import { normalizeTags, parseJsonColumn } from '../lib/tags';
 import { parseSkillRow, toSkill } from './skills-lookup';
 
-/** The newest change pruned by retention; a cursor before it may have missed rows. */
+/** Reads the newest change pruned by retention; a cursor before it may have missed rows. */
 export async function readPrunedThrough(strapi: Core.Strapi): Promise<{ id: number; ms: number }> {
   const value = (await strapi.store({ type: 'plugin', name: 'skill-mapping', key: 'feed_pruned_through' }).get({})) as any;
   return { id: Number(value?.id ?? 0), ms: Number(value?.ms ?? 0) };
@@ -83,7 +83,7 @@ async function startCursor(strapi: Core.Strapi, since?: string): Promise<string>
   return encodeCursor({ t: new Date().toISOString(), s: 0 });
 }
 
-/** The current feed position: replaying or reconciling from here misses nothing written later. */
+/** Returns the current feed position; replaying or reconciling from it misses nothing written later. */
 export async function currentFeedCursor(strapi: Core.Strapi): Promise<string> {
   const row = await strapi.db.connection(TABLES.change).max({ id: 'id' }).first();
   return encodeCursor({ t: new Date().toISOString(), s: toNumber(row?.id) ?? 0 });
@@ -114,8 +114,8 @@ export async function readContentPage(strapi: Core.Strapi, query: Record<string,
   return {
     cursor: last ? encodeCursor({ t: toIso(last.updated_ms)!, s: Number(last.id) }) : (query.cursor ? String(query.cursor) : encodeCursor({ t: new Date().toISOString(), s: 0 })),
     has_more: rows.length > limit,
-    // Where the change feed stood when this page was read; a client that walks every page and then
-    // follows the feed from here misses no change.
+    // The change feed position when this page was read. A client that walks every page and then
+    // follows the feed from this position misses no change.
     feed_cursor: await currentFeedCursor(strapi),
     items: page.map(toContentSkills),
   };

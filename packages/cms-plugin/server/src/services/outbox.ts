@@ -1,6 +1,6 @@
 import crypto from 'crypto';
 import type { Core } from '@strapi/strapi';
-import { TABLES, toJsonColumn, parseEndpointRow, type Knex } from './shared-rows';
+import { TABLES, parseEndpointRow, type Knex } from './shared-rows';
 
 export type EventType =
   | 'content.tag.updated'
@@ -83,4 +83,3 @@ export async function enqueueEvent(strapi: Core.Strapi, trx: Knex, options: Enqu
   return matching.length;
 }
 
-export { toJsonColumn };

@@ -3,7 +3,7 @@ import { resolveConfig, type PluginConfig } from '../config';
 
 let cached: { strapi: Core.Strapi; config: PluginConfig } | null = null;
 
-/** The plugin config with environment overrides applied, resolved once per Strapi instance. */
+/** Returns the plugin config with environment overrides applied, resolved once per Strapi instance. */
 export function getPluginConfig(strapi: Core.Strapi): PluginConfig {
   if (cached?.strapi !== strapi) {
     cached = { strapi, config: resolveConfig(strapi.config.get('plugin::skill-mapping') ?? {}) };

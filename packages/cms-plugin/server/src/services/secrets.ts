@@ -4,7 +4,7 @@ import type { EndpointRow } from './shared-rows';
 
 /**
  * Endpoint secrets are encrypted at rest with Strapi's `admin.secrets.encryptionKey` through the
- * admin encryption service (AES-256-GCM). Without that key the plugin refuses to store a secret.
+ * admin encryption service (AES-256-GCM). Without that key the plugin does not store a secret and raises an error.
  */
 function encryption(strapi: Core.Strapi) {
   return strapi.service('admin::encryption') as { encrypt(value: string): string | null; decrypt(value: string): string | null };
@@ -28,7 +28,7 @@ export function newSecret(): { secret: string; hint: string } {
   return { secret, hint: secret.slice(-4) };
 }
 
-/** Current secret, plus the previous one while its rotation window is open. */
+/** Returns the current secret, plus the previous one while its rotation window is open. */
 export function endpointSecrets(strapi: Core.Strapi, endpoint: EndpointRow): string[] {
   const secrets: string[] = [];
   const current = decryptSecret(strapi, endpoint.secret_encrypted);

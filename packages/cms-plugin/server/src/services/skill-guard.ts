@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { countSkillUsage } from './skill-usage';
 
-/** Refuses to delete a skill that content still uses: deprecate it instead. */
+/** Rejects deleting a skill that content still uses; such a skill is deprecated instead. */
 export function createSkillGuardMiddleware(strapi: Core.Strapi) {
   return async (context: any, next: () => Promise<any>) => {
     if (context.uid !== 'plugin::skill-mapping.skill' || context.action !== 'delete') return next();

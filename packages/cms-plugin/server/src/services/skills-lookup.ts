@@ -33,7 +33,7 @@ export function parseSkillRow(row: Record<string, any>): SkillRow {
   };
 }
 
-/** The public shape of a skill (API and events): internal columns dropped. */
+/** Returns the public shape of a skill (API and events), without internal columns. */
 export function toSkill(row: SkillRow, successorName?: string | null) {
   return {
     skill_id: row.skill_id,

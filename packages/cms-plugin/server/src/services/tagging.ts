@@ -18,7 +18,7 @@ function resolveTarget(strapi: Core.Strapi, body: Record<string, any>) {
   return { type, locale };
 }
 
-/** True for full-access API tokens, and for other callers whose ability also holds the publish action. */
+/** Returns true for full-access API tokens and for callers whose ability includes the publish action. */
 function mayPublish(ctx: any): boolean {
   const auth = ctx.state?.auth;
   if (auth?.strategy?.name === 'content-api-token' && auth.credentials?.type === 'full-access') return true;

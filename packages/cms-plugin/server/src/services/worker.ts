@@ -14,9 +14,9 @@ import { pruneOldRows } from './retention';
 /**
  * Delivery worker. Terminology:
  * - outbox row: one event for one endpoint; `status` is pending, retrying, delivered or dead.
- * - lease: `lease_owner` + `lease_until_ms` reserve a row for one worker; an expired lease (a
- *   crashed instance) makes the row claimable again, so a row may be sent twice after a crash but
- *   never by two instances at once.
+ * - lease: `lease_owner` + `lease_until_ms` reserve a row for one worker. An expired lease (from a
+ *   crashed instance) makes the row claimable again. So a row may be sent twice after a crash, but
+ *   not by two live instances at once while the lease runs.
  * - ordering key: content id + locale (or skill id); a row is claimable only when no older row with
  *   the same key and endpoint is still pending or retrying, so receivers get an item's events in
  *   `metadata_version` order.
@@ -56,7 +56,8 @@ function parseRetryAfter(value: unknown, now: number): number | null {
 }
 
 /**
- * Sends one signed request with exactly `body` as the payload; never throws.
+ * Sends one signed request with exactly `body` as the payload. Errors become the result, so it
+ * does not throw.
  * NOTE: the endpoint's address is checked against the URL rules when the endpoint is saved, not
  * at each delivery, so a DNS record changed later to an internal address is not caught here.
  */
@@ -306,8 +307,8 @@ export class DeliveryWorker {
 
       const delivered = results.filter(({ result }) => classify(result).kind === 'delivered');
       if (delivered.length > 0) {
-        // A lease that expired mid-request may have let another instance send the row again;
-        // marking it delivered is still right, and receivers drop the duplicate by event_id.
+        // A lease that expired mid-request may have let another instance send the row again.
+        // Marking it delivered is still right, because receivers drop the duplicate by event_id.
         for (const { row, result } of delivered) {
           await trx(TABLES.outbox)
             .where({ id: row.id })

@@ -1,15 +1,24 @@
 import http from 'node:http';
 
 /**
- * Webhook receiver on 127.0.0.1 that records every request with its raw body. stop() and start()
- * keep the port, so an endpoint URL stays valid across an outage.
+ * Webhook receiver on 127.0.0.1 that records every answered request with its raw body. stop() and
+ * start() keep the port, so an endpoint URL stays valid across an outage. hang() makes it accept
+ * requests and never answer, like a receiver that stopped responding, so each delivery attempt lasts
+ * until the sender's timeout.
  */
 export const createReceiver = async () => {
   const requests = [];
+  const hung = new Set();
+  let hanging = false;
   let server = null;
   let port = 0;
 
   const handler = (req, res) => {
+    if (hanging) {
+      hung.add(res);
+      res.on('close', () => hung.delete(res));
+      return;
+    }
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
@@ -18,6 +27,16 @@ export const createReceiver = async () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ received: true }));
     });
+  };
+
+  const hang = () => {
+    hanging = true;
+  };
+
+  const answerAgain = () => {
+    hanging = false;
+    for (const res of hung) res.destroy();
+    hung.clear();
   };
 
   const start = () =>
@@ -32,6 +51,7 @@ export const createReceiver = async () => {
 
   const stop = () =>
     new Promise((resolve) => {
+      answerAgain();
       if (!server) return resolve();
       server.closeAllConnections?.();
       server.close(() => resolve());
@@ -47,5 +67,7 @@ export const createReceiver = async () => {
     },
     start,
     stop,
+    hang,
+    answerAgain,
   };
 };
