@@ -78,6 +78,37 @@ describe('content manager', () => {
   });
 });
 
+describe('tag permission', () => {
+  // The admin's request context as Strapi's admin auth sets it, with the role's real ability.
+  async function asAdminUser(email: string, work: () => Promise<unknown>) {
+    const user = await booted.strapi.db.query('admin::user').findOne({ where: { email }, populate: ['roles'] });
+    const userAbility = await booted.strapi.service('admin::permission').engine.generateUserAbility(user);
+    const context = { state: { auth: { strategy: { name: 'admin' } }, user, userAbility } };
+    return booted.strapi.requestContext.run(context as any, work);
+  }
+
+  it('rejects tag changes without content.tag', async () => {
+    const error = await asAdminUser('eddie@example.com', () => courses(booted.strapi).create({ data: { title: 'Editor course', skill_tags: [tag(skillA)] } })).then(
+      () => null,
+      (caught: any) => caught,
+    );
+    expect(error?.name).toBe('ForbiddenError');
+    expect(error.details.code).toBe('SKILL_TAGS_FORBIDDEN');
+  });
+
+  it('lets a role without content.tag save other fields', async () => {
+    const doc: any = await asAdminUser('eddie@example.com', () => courses(booted.strapi).create({ data: { title: 'Editor course' } }));
+    expect(doc.documentId).toBeTruthy();
+    expect(doc.skill_tags).toBeNull();
+  });
+
+  it('records the admin in the audit row', async () => {
+    const doc: any = await asAdminUser('ada@example.com', () => courses(booted.strapi).create({ data: { title: 'Admin course', skill_tags: [tag(skillB)] } }));
+    const audit = await http().get('/skill-mapping/audit').query({ content_id: doc.documentId }).set(asAdmin());
+    expect(audit.body.results[0].user).toMatchObject({ email: 'ada@example.com', firstname: 'Ada' });
+  });
+});
+
 describe('admin endpoints API', () => {
   it('refuses plain http to a host not listed', async () => {
     const response = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: 'http://receiver.invalid/hooks', event_types: [], content_types: [], enabled: true });
