@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MoodleClient } from '../../src/adapters/moodle/client';
-import { MoodleCallError } from '../../src/adapters/moodle/errors';
+import { errorFromException, MoodleCallError } from '../../src/adapters/moodle/errors';
 import { encodeForm } from '../../src/adapters/moodle/form';
 import { moodlePlainText, sameText, toMoodleName } from '../../src/adapters/moodle/text';
 import { type MoodleDouble, startMoodleDouble } from './double/server';
@@ -62,6 +62,21 @@ describe('text comparison', () => {
 
     expect(Array.from(toMoodleName(name))).toHaveLength(100);
     expect(toMoodleName('short')).toBe('short');
+  });
+});
+
+describe('errorFromException', () => {
+  test.each([
+    [{ exception: 'core\\exception\\moodle_exception', errorcode: 'invalidtoken', message: 'Invalid token - token not found' }, 'paused', 'MOODLE_TOKEN_INVALID'],
+    [{ exception: 'core\\exception\\webservice_access_exception', errorcode: 'accessexception', message: 'Access control exception' }, 'paused', 'MOODLE_ACCESS_DENIED'],
+    [{ exception: 'core\\invalid_persistent_exception', errorcode: 'invalidpersistenterror', message: 'Error: idnumber: taken' }, 'permanent', 'MOODLE_VALIDATION_FAILED'],
+    [{ exception: 'coding_exception', errorcode: 'codingerror', message: 'Coding error detected' }, 'permanent', 'MOODLE_CALL_FAILED'],
+  ])('classifies %j', (body, kind, code) => {
+    const error = errorFromException('core_competency_create_competency', body);
+
+    expect(error.kind).toBe(kind);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(body.message);
   });
 });
 
