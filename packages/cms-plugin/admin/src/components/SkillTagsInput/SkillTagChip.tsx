@@ -1,4 +1,14 @@
-import { Badge, Box, Flex, IconButton, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import {
+  Badge,
+  Box,
+  Field,
+  Flex,
+  IconButton,
+  SingleSelect,
+  SingleSelectOption,
+  Typography,
+  VisuallyHidden,
+} from '@strapi/design-system';
 import { Cross } from '@strapi/icons';
 import { useIntl } from 'react-intl';
 
@@ -26,6 +36,10 @@ export const SkillTagChip = ({
   const { formatMessage } = useIntl();
   const name = skill?.name ?? tag.skill_name;
   const deprecated = skill?.status === 'deprecated';
+  const proficiencyFor = formatMessage(
+    { id: getTranslation('tag.proficiencyFor'), defaultMessage: 'Proficiency for {name}' },
+    { name }
+  );
   const proficiencyLabel = (level: Proficiency) =>
     formatMessage({ id: getTranslation(`proficiency.${level}`), defaultMessage: level });
 
@@ -76,13 +90,14 @@ export const SkillTagChip = ({
               : formatMessage({ id: getTranslation('proficiency.none'), defaultMessage: 'No proficiency' })}
           </Typography>
         ) : (
-          <Box minWidth="150px">
+          // Its own Field.Root, because inside the field's root the select would take the field's label as its name.
+          <Field.Root name={`proficiency-${tag.skill_id}`} id={`proficiency-${tag.skill_id}`} minWidth="150px">
+            <VisuallyHidden>
+              <Field.Label>{proficiencyFor}</Field.Label>
+            </VisuallyHidden>
             <SingleSelect
               size="S"
-              aria-label={formatMessage(
-                { id: getTranslation('tag.proficiencyFor'), defaultMessage: 'Proficiency for {name}' },
-                { name }
-              )}
+              aria-label={proficiencyFor}
               placeholder={formatMessage({ id: getTranslation('proficiency.none'), defaultMessage: 'No proficiency' })}
               value={tag.proficiency ?? null}
               onChange={(value) => onProficiencyChange(value as Proficiency)}
@@ -93,7 +108,7 @@ export const SkillTagChip = ({
                 </SingleSelectOption>
               ))}
             </SingleSelect>
-          </Box>
+          </Field.Root>
         )}
 
         {readOnly ? null : (

@@ -49,10 +49,12 @@ export const WithdrawTagModal = ({ target, onClose, onWithdrawn }: WithdrawTagMo
       const { data } = await post<WithdrawTag.Response>('/skill-mapping/audit/withdraw', body);
       toggleNotification({
         type: 'success',
-        message: formatMessage(
-          { id: getTranslation('withdraw.done'), defaultMessage: 'Tag withdrawn; event {eventId} queued.' },
-          { eventId: data.event_id }
-        ),
+        message: data.event_id
+          ? formatMessage(
+              { id: getTranslation('withdraw.done'), defaultMessage: 'Tag withdrawn. Event {eventId} queued.' },
+              { eventId: data.event_id }
+            )
+          : t('withdraw.doneNoEvent', 'Tag withdrawn. No enabled endpoint subscribes to content.tag.deprecated, so no event was queued.'),
       });
       onWithdrawn();
     } catch (err) {
