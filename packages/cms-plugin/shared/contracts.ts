@@ -109,6 +109,8 @@ export namespace SearchSkills {
     q: string;
     limit?: number;
     includeDeprecated?: boolean;
+    /** Comma-separated skill ids (at most 100): returns exactly those skills, deprecated ones included; `q` is ignored. */
+    ids?: string;
   }
   export interface Response {
     results: Skill[];

@@ -50,6 +50,11 @@ describe('admin skills API', () => {
     expect(response.body.results.map((skill: any) => skill.skill_id)).toContain(skillA.id);
   });
 
+  it('looks skills up by id', async () => {
+    const response = await http().get('/skill-mapping/skills/search').query({ ids: `${skillA.id},${skillB.id}` }).set(asAdmin());
+    expect(response.body.results.map((skill: any) => skill.skill_id).sort()).toEqual([skillA.id, skillB.id].sort());
+  });
+
   it('pages the catalog', async () => {
     const response = await http().get('/skill-mapping/skills').query({ page: 2, pageSize: 50 }).set(asAdmin());
     expect(response.body.pagination).toEqual({ page: 2, pageSize: 50, total: 200, pageCount: 4 });

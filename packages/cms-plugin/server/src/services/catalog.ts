@@ -195,7 +195,10 @@ function withSuccessor(skills: SkillRow[], names: Map<string, string>) {
 }
 
 /** Type-ahead over name and alternative names; names that start with the query come first. */
-export async function searchSkills(strapi: Core.Strapi, query: { q?: unknown; limit?: unknown; includeDeprecated?: unknown }) {
+export async function searchSkills(strapi: Core.Strapi, query: { q?: unknown; limit?: unknown; includeDeprecated?: unknown; ids?: unknown }) {
+  if (typeof query.ids === 'string' && query.ids.trim() !== '') {
+    return lookupSkills(strapi, query.ids);
+  }
   const q = String(query.q ?? '').trim().toLowerCase();
   const limit = Math.min(Math.max(Number.parseInt(String(query.limit ?? '20'), 10) || 20, 1), 100);
   const knex = strapi.db.connection;
@@ -207,6 +210,17 @@ export async function searchSkills(strapi: Core.Strapi, query: { q?: unknown; li
     .orderBy('name')
     .limit(limit);
   const skills = (await builder).map(parseSkillRow);
+  return { results: withSuccessor(skills, await successorNames(knex, skills)) };
+}
+
+/** Returns the skills with the given comma-separated ids, deprecated ones included, so the field can show successors. */
+async function lookupSkills(strapi: Core.Strapi, idsText: string) {
+  const ids = idsText.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean);
+  if (ids.length > 100) {
+    throw badRequest('SKILL_IDS_TOO_MANY', `ids lists ${ids.length} skills; ask for at most 100 per request.`, { value: ids.length });
+  }
+  const knex = strapi.db.connection;
+  const skills = [...(await findSkillsByIds(knex, ids)).values()];
   return { results: withSuccessor(skills, await successorNames(knex, skills)) };
 }
 
