@@ -133,6 +133,23 @@ describe('course lifecycle', () => {
   });
 });
 
+describe('clone', () => {
+  it('records the new draft only', async () => {
+    const source = await courses(booted.strapi).create({ data: { title: 'Source', skill_tags: [tag(skillA)] } });
+    const before = await tableCounts(booted.strapi);
+
+    const clone = await courses(booted.strapi).clone({ documentId: source.documentId, data: { title: 'Clone' } });
+
+    const after = await tableCounts(booted.strapi);
+    expect(clone.documentId).not.toBe(source.documentId);
+    expect(after.audit).toBe(before.audit + 1);
+    expect(after.outbox).toBe(before.outbox);
+    const audit = await booted.strapi.db.connection('skill_mapping_audits').orderBy('id', 'desc').first();
+    expect(audit.content_id).toBe(clone.documentId);
+    expect(audit.action).toBe('clone');
+  });
+});
+
 describe('transaction', () => {
   it('rollback after the write leaves no rows', async () => {
     const doc = await courses(booted.strapi).create({ data: { title: 'Rollback', skill_tags: [tag(skillA)] } });

@@ -21,6 +21,7 @@ const ADMIN = { firstname: 'Ada', lastname: 'Admin', email: 'ada.admin@example.c
 const EDITOR = { email: 'eddie.editor@example.com', password: 'Browser-Test-5678' };
 const COURSE_UID = 'api::course.course';
 const PLUGIN_PATH = '/admin/plugins/skill-mapping';
+const PYTHON_SKILL_ID = 'ccd0a1d9-afda-43d9-b901-96344886e14d';
 
 const state = { failed: false };
 let app;
@@ -81,6 +82,29 @@ const openCourse = async (documentId) => {
   await page.getByTestId('skill-tags-field').waitFor();
 };
 
+/** Ends the browser session and logs in as another admin user. */
+const switchUser = async (email, password) => {
+  // A persistent context cannot open a second one, so the session is cleared instead.
+  await page.context().clearCookies();
+  await page.evaluate(() => {
+    window.localStorage.clear();
+    window.sessionStorage.clear();
+  });
+  await loginInBrowser(page, app.url, email, password);
+};
+
+const eventsOfType = (eventType) =>
+  receiver.requests
+    .map((request) => ({ request, event: JSON.parse(request.body.toString('utf8')) }))
+    .filter(({ event }) => event.event_type === eventType);
+
+/** Waits until every animation in the open dialog has finished, so a screenshot shows it fully. */
+const settleDialog = async () => {
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await dialog.evaluate((element) => Promise.all(element.getAnimations({ subtree: true }).map((a) => a.finished)));
+};
+
 const saveAndPublish = async () => {
   await page.getByRole('button', { name: /^save$/i }).click();
   await page.getByText(/saved/i).first().waitFor();
@@ -90,6 +114,7 @@ const saveAndPublish = async () => {
 
 describe('plugin admin UI in Chromium', () => {
   let secret;
+  let newSecret;
   let courseId;
 
   before(async () => {
@@ -213,6 +238,7 @@ describe('plugin admin UI in Chromium', () => {
     await page.locator('[data-testid="delivery-row"][data-status="delivered"]').first()
       .getByRole('button', { name: 'Attempts' }).click();
     await page.getByTestId('attempt-row').first().waitFor();
+    await settleDialog();
     await screenshot('delivery-attempts');
     await page.keyboard.press('Escape');
     await screenshot('deliveries-delivered');
@@ -245,6 +271,7 @@ describe('plugin admin UI in Chromium', () => {
     await page.locator('[data-testid="delivery-row"][data-status="dead"]').first()
       .getByRole('button', { name: 'Attempts' }).click();
     await waitFor(async () => (await page.getByTestId('attempt-row').count()) === 3, { what: 'three attempts' });
+    await settleDialog();
     await screenshot('delivery-attempts-dead');
     await page.keyboard.press('Escape');
   }, 180_000);
@@ -276,17 +303,56 @@ describe('plugin admin UI in Chromium', () => {
     await screenshot('audit');
   });
 
+  step('rotated secret signs with the old and the new secret', async () => {
+    await page.goto(`${app.url}/admin/settings/skill-mapping/endpoints`);
+    await page.getByTestId('endpoint-row').getByRole('button', { name: 'Rotate secret' }).click();
+    const secretText = page.getByTestId('endpoint-secret');
+    await secretText.waitFor();
+    newSecret = (await secretText.innerText()).trim();
+    assert.match(newSecret, /^whsec_/);
+    assert.notEqual(newSecret, secret);
+    await page.getByRole('button', { name: 'I stored it' }).click();
+
+    const before = eventsOfType('endpoint.test').length;
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByTestId('endpoint-test-result').waitFor();
+    const { request } = await waitFor(() => eventsOfType('endpoint.test').length > before && eventsOfType('endpoint.test').at(-1), {
+      what: 'a test event after the rotation',
+    });
+    await screenshot('settings-rotated');
+
+    assert.equal(request.headers['webhook-signature'].split(' ').length, 2);
+    verifyWebhook({ secrets: [secret], headers: request.headers, body: request.body });
+    verifyWebhook({ secrets: [newSecret], headers: request.headers, body: request.body });
+  });
+
+  step('deprecating a skill names its successor', async () => {
+    await page.goto(`${app.url}${PLUGIN_PATH}/skills`);
+    await page.getByLabel('Search').fill('Java (computer programming)');
+    const row = page.locator('[data-testid="skill-row"]', { hasText: 'Java (computer programming)' });
+    await row.getByRole('button', { name: 'Deprecate' }).click();
+
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('Merged into the Python skill for this catalog.');
+    await dialog.getByRole('combobox', { name: 'Successor (optional)' }).fill('python');
+    await page.getByRole('option', { name: /Python \(computer programming\)/ }).click();
+    await dialog.getByRole('button', { name: 'Deprecate' }).click();
+    await dialog.getByText(/^Deprecated\./).waitFor();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await row.getByText('Replaced by Python (computer programming)').waitFor();
+    await screenshot('skills-deprecated');
+
+    const { request, event } = await waitFor(() => eventsOfType('skill.deprecated').at(-1), { what: 'a skill.deprecated event' });
+    verifyWebhook({ secrets: [newSecret], headers: request.headers, body: request.body });
+    assert.equal(event.data.superseded_by, PYTHON_SKILL_ID);
+  });
+
   step('editor without the tag permission gets a read-only field', async () => {
     await grantLocales(app.url, adminToken, { roleCode: 'strapi-editor', subject: COURSE_UID, locales: ['en'] });
     await createAdminUser(app.url, adminToken, { ...EDITOR, roleCode: 'strapi-editor' });
 
-    // A persistent context cannot open a second one, so the admin session is cleared instead.
-    await page.context().clearCookies();
-    await page.evaluate(() => {
-      window.localStorage.clear();
-      window.sessionStorage.clear();
-    });
-    await loginInBrowser(page, app.url, EDITOR.email, EDITOR.password);
+    await switchUser(EDITOR.email, EDITOR.password);
     await openCourse(courseId);
 
     const field = page.getByTestId('skill-tags-field');
@@ -309,5 +375,29 @@ describe('plugin admin UI in Chromium', () => {
 
     const stored = await api.ok('GET', `/content-manager/collection-types/${COURSE_UID}/${courseId}?locale=en`);
     assert.deepEqual(stored.data.skill_tags.map((tag) => tag.skill_name), ['Python (computer programming)']);
+  });
+
+  step('withdrawing a tag in the Audit page emits the corrective event', async () => {
+    await switchUser(ADMIN.email, ADMIN.password);
+    await page.goto(`${app.url}${PLUGIN_PATH}/audit?content_id=${courseId}`);
+    await page.getByTestId('audit-current-tags').getByRole('button', { name: 'Withdraw this tag' }).click();
+
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('The section teaches no Python.');
+    await settleDialog();
+    await screenshot('audit-withdraw-dialog');
+    await dialog.getByRole('button', { name: 'Withdraw', exact: true }).click();
+
+    const { request, event } = await waitFor(() => eventsOfType('content.tag.deprecated').at(-1), {
+      what: 'a content.tag.deprecated event',
+    });
+    verifyWebhook({ secrets: [newSecret], headers: request.headers, body: request.body });
+    assert.equal(event.data.content_id, courseId);
+    assert.equal(event.data.skill_id, PYTHON_SKILL_ID);
+    assert.equal(event.data.reason, 'The section teaches no Python.');
+
+    await page.getByTestId('audit-current-tags').getByText('No skills tagged yet.').waitFor();
+    await page.locator('[data-testid="audit-row"]', { hasText: 'withdraw' }).waitFor();
+    await screenshot('audit-withdrawn');
   });
 });

@@ -108,15 +108,18 @@ export function createDocumentMiddleware(strapi: Core.Strapi) {
     if (!type) return next();
 
     return strapi.db.transaction(async ({ trx, onCommit }) => {
+      // A clone's documentId names the source; the new document has no rows before the write.
+      const isClone = context.action === 'clone';
       const knownId: string | undefined = context.params?.documentId;
-      const before = knownId ? await readRows(strapi, type, knownId) : [];
-      if (context.action === 'create' || context.action === 'update' || context.action === 'clone') {
-        await validateInput(strapi, trx, type, context.params, before);
+      const existing = knownId ? await readRows(strapi, type, knownId) : [];
+      const before = isClone ? [] : existing;
+      if (context.action === 'create' || context.action === 'update' || isClone) {
+        await validateInput(strapi, trx, type, context.params, existing);
       }
 
       const result = await next();
 
-      const documentId = knownId ?? result?.documentId;
+      const documentId = isClone ? result?.documentId : (knownId ?? result?.documentId);
       if (!documentId) return result;
       const after = await readRows(strapi, type, documentId);
       const emitted = await recordChange(strapi, trx, { type, documentId, action: context.action, before, after });

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'async_hooks';
 import crypto from 'crypto';
 import http from 'http';
 import https from 'https';
@@ -134,6 +135,15 @@ export class DeliveryWorker {
   private stopped = false;
   private lastPruneMs = 0;
 
+  // Rounds start from commit hooks of request handlers. Binding to the context of the worker's
+  // creation keeps them out of that request's async context (its transaction and request state).
+  private readonly startLoop = AsyncResource.bind(() => {
+    this.loop = this.run().finally(() => {
+      this.loop = null;
+      this.schedule(getPluginConfig(this.strapi).pollIntervalMs);
+    });
+  });
+
   constructor(private readonly strapi: Core.Strapi) {}
 
   start(): void {
@@ -157,10 +167,7 @@ export class DeliveryWorker {
       this.wakeRequested = true;
       return;
     }
-    this.loop = this.run().finally(() => {
-      this.loop = null;
-      this.schedule(getPluginConfig(this.strapi).pollIntervalMs);
-    });
+    this.startLoop();
   }
 
   /** Resolves when the outbox has no claimable row left; used by tests and the benchmark. */
