@@ -35,7 +35,9 @@ export const adapterFactories: Record<string, AdapterFactory> = {
  * Extra `skill-connector` subcommands contributed by adapters (for example a Moodle framework export).
  * Each function receives the root program and adds its commands to it.
  */
-export const adapterCommands: Array<(program: Command) => void> = [];
+export const adapterCommands: Array<(program: Command) => void> = [
+  (program) => (require('../cli/moodle') as typeof import('../cli/moodle')).registerMoodleCommands(program),
+];
 
 export function adapterNames(): string[] {
   return Object.keys(adapterFactories).sort();
