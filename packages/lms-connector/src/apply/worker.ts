@@ -62,7 +62,8 @@ export class ApplyWorker {
     while (this.running) {
       try {
         while (this.running && (await this.applyNext())) {
-          // keep draining
+          // Yield between transactions so requests waiting for the connection (ingest) get a turn.
+          await new Promise((resolve) => setImmediate(resolve));
         }
       } catch (error) {
         this.options.logger.error({ err: error }, 'apply worker loop failed; retrying after the poll interval');

@@ -44,6 +44,28 @@ function sqlitePath(databaseUrl: string | undefined): string {
   return databaseUrl;
 }
 
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Reuses prepared statements by SQL text. Kysely prepares every query anew, and preparing costs about
+ * as much as running the small statements the connector uses. better-sqlite3 runs statements
+ * synchronously, so one statement object is never used by two queries at once.
+ */
+function cachePreparedStatements(database: SqliteDatabase.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (!statement) {
+      // Queries with IN lists of varying length make distinct texts; start over rather than grow.
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+      statement = prepare(source);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof database.prepare;
+}
+
 /**
  * Opens the database named by `DATABASE_URL`: PostgreSQL for `postgres://`, otherwise SQLite at the
  * given path (default ./data/connector.db) in WAL mode.
@@ -71,6 +93,7 @@ export function openDb(databaseUrl: string | undefined, options: { poolMax?: num
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 10000');
   database.pragma('foreign_keys = ON');
+  cachePreparedStatements(database);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { kysely, dialect: 'sqlite', description: `sqlite:${path.resolve(file)}`, close: () => kysely.destroy() };
 }

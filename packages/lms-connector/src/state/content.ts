@@ -97,29 +97,43 @@ export async function replaceContent(
     .onConflict((oc) => oc.columns(['content_id', 'locale']).doUpdateSet(row))
     .execute();
 
-  const incomingIds = new Set<string>();
-  for (const tag of incoming.skill_tags) {
-    incomingIds.add(tag.skill_id);
-    const tagRow = {
-      content_id: incoming.content_id,
-      locale,
-      skill_id: tag.skill_id,
-      skill_name: tag.skill_name,
-      confidence: tag.confidence,
-      proficiency: tag.proficiency ?? null,
-      derived_proficiency: effectiveProficiency(tag, options.bands),
-      source: tag.source ?? null,
-      status: deleted ? 'deprecated' : 'active',
-      status_reason: deleted ? row.deleted_reason : null,
-      superseded_by: null,
-      updated_at: options.now,
-    };
+  const incomingIds = new Set(incoming.skill_tags.map((tag) => tag.skill_id));
+  // A repeated skill_id in one tag list keeps its last entry, as a single upsert cannot touch a row twice.
+  const uniqueTags = [...new Map(incoming.skill_tags.map((tag) => [tag.skill_id, tag])).values()];
+  const tagRows = uniqueTags.map((tag) => ({
+    content_id: incoming.content_id,
+    locale,
+    skill_id: tag.skill_id,
+    skill_name: tag.skill_name,
+    confidence: tag.confidence,
+    proficiency: tag.proficiency ?? null,
+    derived_proficiency: effectiveProficiency(tag, options.bands),
+    source: tag.source ?? null,
+    status: deleted ? 'deprecated' : 'active',
+    status_reason: deleted ? row.deleted_reason : null,
+    superseded_by: null,
+    updated_at: options.now,
+  }));
+  // One multi-row statement each for tags and skill names keeps an apply at a fixed query count.
+  if (tagRows.length > 0) {
     await trx
       .insertInto('content_tag')
-      .values(tagRow)
-      .onConflict((oc) => oc.columns(['content_id', 'locale', 'skill_id']).doUpdateSet(tagRow))
+      .values(tagRows)
+      .onConflict((oc) =>
+        oc.columns(['content_id', 'locale', 'skill_id']).doUpdateSet((eb) => ({
+          skill_name: eb.ref('excluded.skill_name'),
+          confidence: eb.ref('excluded.confidence'),
+          proficiency: eb.ref('excluded.proficiency'),
+          derived_proficiency: eb.ref('excluded.derived_proficiency'),
+          source: eb.ref('excluded.source'),
+          status: eb.ref('excluded.status'),
+          status_reason: eb.ref('excluded.status_reason'),
+          superseded_by: eb.ref('excluded.superseded_by'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
       .execute();
-    await rememberSkillName(trx, tag.skill_id, tag.skill_name, options.now);
+    await rememberSkillNames(trx, uniqueTags, options.now);
   }
 
   const removed = previous.tags.filter((tag) => tag.status === 'active' && !incomingIds.has(tag.skill_id));
@@ -181,24 +195,27 @@ export async function markContentDeleted(
 }
 
 /**
- * Stores a skill seen only through a tag (version 0), so the catalog and the LMS adapter know its name
- * before the first `skill.updated` event; any catalog event replaces it.
+ * Stores skills seen only through a tag (version 0), so the catalog and the LMS adapter know their
+ * names before the first `skill.updated` event; any catalog event replaces them.
  */
-async function rememberSkillName(trx: Kysely<Database>, skillId: string, name: string, now: string): Promise<void> {
+async function rememberSkillNames(trx: Kysely<Database>, tags: SkillTag[], now: string): Promise<void> {
+  const unique = new Map(tags.map((tag) => [tag.skill_id, tag.skill_name]));
   await trx
     .insertInto('skill')
-    .values({
-      skill_id: skillId,
-      name,
-      alt_names: '[]',
-      description: null,
-      uri: null,
-      framework: null,
-      status: 'active',
-      superseded_by: null,
-      version: 0,
-      updated_at: now,
-    })
+    .values(
+      [...unique].map(([skillId, name]) => ({
+        skill_id: skillId,
+        name,
+        alt_names: '[]',
+        description: null,
+        uri: null,
+        framework: null,
+        status: 'active',
+        superseded_by: null,
+        version: 0,
+        updated_at: now,
+      })),
+    )
     .onConflict((oc) => oc.column('skill_id').doNothing())
     .execute();
 }

@@ -23,7 +23,7 @@ export interface TestConnector {
   writeKey: string;
   post(pathname: string, init: { body: string; headers: Record<string, string> }): Promise<Response>;
   get(pathname: string, key?: string): Promise<Response>;
-  /** Applies every pending inbox row now, instead of waiting for the worker. */
+  /** Returns once every inbox row is applied, applying them here rather than waiting for the poll. */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -80,7 +80,13 @@ export async function startConnector(env: Record<string, string> = {}, options: 
     post: (pathname, init) => fetch(url + pathname, { method: 'POST', body: init.body, headers: init.headers }),
     get: (pathname, key = readKey) => fetch(url + pathname, { headers: { authorization: `Bearer ${key}` } }),
     async drain() {
-      await connector.applyWorker.drain();
+      // The background worker may hold a row (SKIP LOCKED hides it from this drain), so wait until
+      // nothing is pending rather than trusting one pass.
+      await eventually(async () => {
+        await connector.applyWorker.drain();
+        const pending = await connector.db.kysely.selectFrom('inbox').select('id').where('status', '=', 'pending').limit(1).execute();
+        return pending.length === 0;
+      });
     },
     close: () => connector.close(),
   };

@@ -26,6 +26,7 @@ export function describeEachDialect(suite: string, body: (target: DialectTarget)
     afterAll(async () => {
       await database?.drop();
     });
-    body({ name: 'postgres', env: () => ({ DATABASE_URL: database!.url }) });
+    // An inner block, so the suite's own afterAll (closing its pools) runs before the drop.
+    describe('on a fresh database', () => body({ name: 'postgres', env: () => ({ DATABASE_URL: database!.url }) }));
   });
 }
