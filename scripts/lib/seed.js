@@ -18,6 +18,7 @@ async function seedCms(stack) {
   const args = [path.join(paths.strapiApp, 'scripts', 'seed.js'), '--skills', stack.skillsFile];
   if (stack.courseLimit) args.push('--limit', String(stack.courseLimit));
   const logFile = path.join(stack.logDir, 'seed.log');
+  fs.mkdirSync(stack.logDir, { recursive: true });
 
   stack.log(`seed: loading ${path.basename(stack.skillsFile)} and the courses into the CMS (first run only)...`);
   const started = Date.now();

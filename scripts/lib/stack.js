@@ -111,7 +111,7 @@ class DemoStack {
     if (this.stopped) throw new DemoError('STOPPED', 'Stopped before the demo was ready.');
   }
 
-  /** A deleted database takes the tokens, keys and seeds recorded for it along. */
+  /** Forgets the tokens, keys and seed steps recorded for a database file that no longer exists. */
   forgetStepsOfMissingDatabases() {
     const done = this.state.get('done');
     if (!fs.existsSync(this.cmsDbFile)) {
@@ -175,7 +175,7 @@ class DemoStack {
     this.log('cms: API tokens created');
   }
 
-  /** One webhook endpoint aimed at the connector's `/events`; its secret is wired into the connector. */
+  /** Creates (once) the webhook endpoint aimed at the connector's `/events`; its secret goes to the connector. */
   async ensureEndpoint(admin) {
     const url = `${this.connectorUrl}/events`;
     const stored = this.state.get('endpoint');
@@ -261,7 +261,16 @@ class DemoStack {
    */
   async ensureInitialReconciliation() {
     if (this.state.isDone('connector-initial-reconcile')) return;
-    const response = await requestJson(`${this.connectorUrl}/reconcile?mode=full&wait=true`, { method: 'POST', token: this.state.get('connectorKey'), body: {} });
+    const url = `${this.connectorUrl}/reconcile?mode=full&wait=true`;
+    const deadline = Date.now() + 120_000;
+    let response = await requestJson(url, { method: 'POST', token: this.state.get('connectorKey'), body: {} });
+
+    // A periodic delta run may have started first; the full run waits for it instead of failing.
+    while (response.status === 409 && response.body && response.body.code === 'RECONCILE_RUNNING' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      response = await requestJson(url, { method: 'POST', token: this.state.get('connectorKey'), body: {} });
+    }
+
     const report = response.body && response.body.report;
     if (response.status !== 200 || response.body.status !== 'done') {
       throw new DemoError('RECONCILE_FAILED', `The first full reconciliation failed (HTTP ${response.status}, ${JSON.stringify(report || response.body).slice(0, 200)}); see ${this.connector.logFile}.`);

@@ -28,7 +28,7 @@ describeWhenReady('connector outage', PLANNED, () => {
     env = await startTestStack('outage', { connectorEnv: { RECONCILE_INTERVAL_MS: '2000' } });
     cms = new CmsClient(env.credentials);
     connector = new ConnectorClient(env.credentials);
-    courses = (await cms.listCourses(COURSES + 5)).slice(5, 5 + COURSES);
+    courses = (await cms.untaggedCourses(COURSES + 5)).slice(5);
   });
 
   afterAll(async () => {

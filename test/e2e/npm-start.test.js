@@ -81,7 +81,8 @@ describeWhenReady('npm start from a clean state', PLANNED, () => {
   });
 
   test('printed URLs answer', async () => {
-    const urls = [...output.matchAll(/https?:\/\/127\.0\.0\.1:\d+\S*/g)].map((match) => match[0]);
+    const summary = output.slice(output.indexOf('Ctrl-C stops it'));
+    const urls = [...summary.matchAll(/https?:\/\/127\.0\.0\.1:\d+\S*/g)].map((match) => match[0]);
     expect(urls).toEqual(
       expect.arrayContaining([
         `${credentials.cms_url}/admin`,
@@ -113,7 +114,7 @@ describeWhenReady('npm start from a clean state', PLANNED, () => {
   test('tagged course reaches the connector', async () => {
     const cms = new CmsClient(credentials);
     const connector = new ConnectorClient(credentials);
-    const [course] = await cms.listCourses(1);
+    const [course] = await cms.untaggedCourses(1);
     const [skillId] = frameworkSkillIds();
 
     await cms.setTags(course.documentId, [{ skill_id: skillId, confidence: 0.9, source: 'ai' }]);
@@ -133,10 +134,12 @@ describeWhenReady('npm start from a clean state', PLANNED, () => {
 
     // As a terminal's Ctrl-C does: the signal goes to the whole foreground group (npm, sh, node).
     process.kill(-child.pid, 'SIGINT');
-    const { code } = await exit;
+    const { code, signal } = await exit;
 
-    expect(code).toBe(0);
-    expect(output).toContain('stopped');
+    // npm re-raises the SIGINT once its script has exited, so npm itself ends by the signal. The
+    // orchestrator's clean exit shows in its last output line.
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
+    expect(output.trimEnd().endsWith('stopped')).toBe(true);
     await waitFor('every demo process to exit', () => processesWithEnv('SKILL_MAPPING_DEMO_DIR', demoDir).length === 0, { timeoutMs: 15_000 });
     await expect(assertPortFree('127.0.0.1', ports.cms, 'SKILL_MAPPING_CMS_PORT')).resolves.toBeUndefined();
     await expect(assertPortFree('127.0.0.1', ports.connector, 'SKILL_MAPPING_CONNECTOR_PORT')).resolves.toBeUndefined();

@@ -27,6 +27,16 @@ class CmsClient {
     return expectStatus(response, 200, 'list courses').data;
   }
 
+  /**
+   * Returns `count` courses without tags. The seed script tags some courses, and a test that tags a
+   * course expects to own its whole tag history.
+   */
+  async untaggedCourses(count) {
+    const courses = (await this.listCourses(100)).filter((course) => !course.skill_tags || course.skill_tags.length === 0);
+    if (courses.length < count) throw new Error(`expected ${count} untagged courses among the first 100, found ${courses.length}`);
+    return courses.slice(0, count);
+  }
+
   /** Replaces the course's skill tags; a content API PUT without `status=draft` also publishes. */
   async setTags(documentId, skillTags) {
     const response = await requestJson(`${this.url}/api/courses/${documentId}`, { method: 'PUT', token: this.token, body: { data: { skill_tags: skillTags } } });
