@@ -1,6 +1,6 @@
 /**
- * Browser test of the plugin admin UI against the example app: real Strapi (`strapi start` on a fresh
- * SQLite file), real Chromium, a real webhook receiver on 127.0.0.1. Steps share one app and run in
+ * Browser test of the plugin admin UI against a private copy of the example app: real Strapi
+ * (`strapi start` on a fresh SQLite file), real Chromium, a real webhook receiver on 127.0.0.1. Steps share one app and run in
  * order, and after a failed step the rest are skipped so the first failure is the one reported.
  */
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { verifyWebhook } from '@skill-mapping/shared-schema';
 
+import { syncAppCopy } from './support/app-copy.mjs';
 import { adminApi, createAdminUser, grantLocales, login, registerFirstAdmin } from './support/admin-api.mjs';
 import { launchBrowser, loginInBrowser } from './support/browser.mjs';
 import { ensureAdminBuilt, ensurePluginBuilt } from './support/build.mjs';
@@ -119,9 +120,11 @@ describe('plugin admin UI in Chromium', () => {
 
   before(async () => {
     ensurePluginBuilt();
-    ensureAdminBuilt();
+    const appDir = syncAppCopy();
+    ensureAdminBuilt(appDir);
     receiver = await createReceiver();
     app = await startStrapi({
+      appDir,
       env: {
         // Two quick retries, so an unanswered event goes dead after three attempts of one timeout each.
         SKILL_MAPPING_RETRY_SCHEDULE: '1,1',

@@ -6,6 +6,7 @@ import {
   Field,
   Flex,
   Grid,
+  IconButton,
   SingleSelect,
   SingleSelectOption,
   Table,
@@ -16,7 +17,7 @@ import {
   Tr,
   Typography,
 } from '@strapi/design-system';
-import { ArrowClockwise } from '@strapi/icons';
+import { ArrowClockwise, Eye } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
@@ -280,7 +281,11 @@ export const DeliveriesPage = () => {
                         {delivery.locale ? ` (${delivery.locale})` : ''}
                       </Typography>
                     </Td>
-                    <Td><Typography ellipsis>{endpointUrl(delivery.endpoint_id)}</Typography></Td>
+                    <Td>
+                      <Box maxWidth="220px">
+                        <Typography ellipsis title={endpointUrl(delivery.endpoint_id)}>{endpointUrl(delivery.endpoint_id)}</Typography>
+                      </Box>
+                    </Td>
                     <Td><DeliveryStatusBadge status={delivery.status} /></Td>
                     <Td><Typography>{delivery.attempts}</Typography></Td>
                     <Td>
@@ -290,13 +295,13 @@ export const DeliveriesPage = () => {
                     </Td>
                     <Td>
                       <Flex gap={1}>
-                        <Button size="S" variant="tertiary" onClick={() => setDetailsId(delivery.id)}>
-                          {t('deliveries.details', 'Attempts')}
-                        </Button>
+                        <IconButton label={t('deliveries.details', 'Attempts')} onClick={() => setDetailsId(delivery.id)}>
+                          <Eye />
+                        </IconButton>
                         {canManage ? (
-                          <Button size="S" variant="secondary" onClick={() => replayOne(delivery.id)}>
-                            {t('deliveries.replay', 'Replay')}
-                          </Button>
+                          <IconButton label={t('deliveries.replay', 'Replay')} onClick={() => replayOne(delivery.id)}>
+                            <ArrowClockwise />
+                          </IconButton>
                         ) : null}
                       </Flex>
                     </Td>

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { APP_DIR, PLUGIN_DIR, REPO_DIR, STRAPI_BIN } from './paths.mjs';
+import { PLUGIN_DIR, REPO_DIR, STRAPI_BIN } from './paths.mjs';
 
 const listFiles = (dir) => {
   if (!fs.existsSync(dir)) return [];
@@ -34,19 +34,19 @@ export const ensurePluginBuilt = () => {
 };
 
 /**
- * Runs `strapi build` of the example app unless its output is newer than every input: the plugin's
- * admin bundle and the app's sources, config and manifest (make's rule, the same one `npm start`
- * uses, so a build made by either is reused). The admin build costs about a minute and 2 GB of memory.
+ * Runs `strapi build` in `appDir` unless its output is newer than every input: the plugin's admin
+ * bundle and the app's sources, config and manifest (make's rule). The admin build costs about a
+ * minute and 2 GB of memory, so reruns with unchanged inputs skip it.
  */
-export const ensureAdminBuilt = () => {
+export const ensureAdminBuilt = (appDir) => {
   const inputs = [
     ...listFiles(path.join(PLUGIN_DIR, 'dist', 'admin')),
-    ...listFiles(path.join(APP_DIR, 'src')),
-    ...listFiles(path.join(APP_DIR, 'config')),
-    path.join(APP_DIR, 'package.json'),
-    path.join(APP_DIR, 'tsconfig.json'),
+    ...listFiles(path.join(appDir, 'src')),
+    ...listFiles(path.join(appDir, 'config')),
+    path.join(appDir, 'package.json'),
+    path.join(appDir, 'tsconfig.json'),
   ].filter((file) => fs.existsSync(file));
-  const outputs = ['dist/build/index.html', 'dist/config/server.js'].map((file) => path.join(APP_DIR, file));
+  const outputs = ['dist/build/index.html', 'dist/config/server.js'].map((file) => path.join(appDir, file));
   const outputsExist = outputs.every((file) => fs.existsSync(file));
   const oldestOutput = outputsExist ? Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) : 0;
 
@@ -55,5 +55,5 @@ export const ensureAdminBuilt = () => {
     return;
   }
 
-  run([STRAPI_BIN, 'build'], APP_DIR, 'strapi build');
+  run([STRAPI_BIN, 'build'], appDir, 'strapi build');
 };

@@ -42,6 +42,9 @@ export const createReceiver = async () => {
   const start = () =>
     new Promise((resolve, reject) => {
       server = http.createServer(handler);
+      // Longer than any test: otherwise the server closes an idle keep-alive socket just as the sender
+      // reuses it, and that attempt fails at once with ECONNRESET instead of waiting for an answer.
+      server.keepAliveTimeout = 600_000;
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         port = server.address().port;

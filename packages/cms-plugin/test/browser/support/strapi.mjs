@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { APP_DIR, STRAPI_BIN } from './paths.mjs';
+import { STRAPI_BIN } from './paths.mjs';
 
 export const freePort = () =>
   new Promise((resolve, reject) => {
@@ -19,10 +19,10 @@ export const freePort = () =>
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts `strapi start` of the example app on a fresh SQLite file and a free loopback port, and
+ * Starts `strapi start` in `appDir` on a fresh SQLite file and a free loopback port, and
  * waits for /_health. The process runs in its own group so stop() ends Strapi and its children.
  */
-export const startStrapi = async ({ env = {}, startTimeoutMs = 120_000 } = {}) => {
+export const startStrapi = async ({ appDir, env = {}, startTimeoutMs = 120_000 }) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-browser-db-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -30,7 +30,7 @@ export const startStrapi = async ({ env = {}, startTimeoutMs = 120_000 } = {}) =
   const log = fs.openSync(logFile, 'a');
 
   const child = spawn(STRAPI_BIN, ['start'], {
-    cwd: APP_DIR,
+    cwd: appDir,
     detached: true,
     stdio: ['ignore', log, log],
     env: {

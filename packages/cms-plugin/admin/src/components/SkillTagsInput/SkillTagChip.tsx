@@ -52,7 +52,7 @@ export const SkillTagChip = ({
       paddingTop={1}
       paddingBottom={1}
       paddingLeft={3}
-      paddingRight={1}
+      paddingRight={readOnly ? 3 : 1}
       data-testid="skill-tag-chip"
       data-skill-id={tag.skill_id}
     >
