@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Ingest benchmark: signed POST /events against the connector and against a bare node:http server that
-// reads the body and answers 202, with the same autocannon load in the same run. Prints events/s, p99
+// reads the body and returns 202, with the same autocannon load in the same run. Prints events/s, p99
 // latency and the ratio. Usage: npm run bench [-- --duration 10 --connections 10 --postgres URL]
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -32,7 +32,7 @@ function freePort() {
   });
 }
 
-/** One new signed content.tag.updated delivery per request, as the CMS sends them. */
+/** Builds a new signed content.tag.updated delivery for each request, as the CMS sends them. */
 function setupRequest(request) {
   const eventId = crypto.randomUUID();
   const body = JSON.stringify({

@@ -6,7 +6,7 @@ import { ConfigError, type ConnectorConfig, loadConfig } from './config';
 import { type Db, openDb } from './db/connection';
 import { migrateToLatest } from './db/migrations';
 import { KeyError, KeyStore, parseScopes, SCOPES } from './keys';
-import { createLogger } from './logger';
+import { asyncStdout, createLogger } from './logger';
 import { CsvImportError, parseMappingCsv } from './mappings/csv-import';
 import { importMappings } from './mappings/store';
 import { createMetrics } from './metrics';
@@ -58,7 +58,7 @@ export function buildProgram(): Command {
     .description('Run migrations, then serve the HTTP API and run the apply, adapter and reconciliation workers until SIGINT or SIGTERM.')
     .action(async (_options, command: Command) => {
       const config = configFrom(command);
-      const logger = createLogger(config.LOG_LEVEL);
+      const logger = createLogger(config.LOG_LEVEL, asyncStdout());
       const connector = await createConnector({ config, env: process.env, logger });
       await connector.listen();
       await new Promise<void>((resolve) => {
@@ -71,6 +71,7 @@ export function buildProgram(): Command {
       });
       await connector.close();
       logger.info('connector stopped');
+      logger.flush();
     });
 
   program

@@ -39,8 +39,8 @@ export function parseScopes(values: string[]): Scope[] {
 
 /** API keys: created once and shown once, stored as SHA-256 hashes, looked up by their public id. */
 export class KeyStore {
-  // Verified keys are cached briefly so the pull routes do not hit the database per request; a
-  // revocation takes effect within this many milliseconds in other processes.
+  // Verified keys are cached briefly, so the pull routes do not hit the database per request. A
+  // revocation therefore takes effect in other processes within this many milliseconds.
   private readonly cache = new Map<string, { info: ApiKeyInfo; hash: string; until: number }>();
   private static readonly CACHE_MS = 5000;
 

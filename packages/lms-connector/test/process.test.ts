@@ -115,8 +115,10 @@ describe('process faults', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(400);
     await expectExactlyOnce(database!.url, events);
 
-    const appliedBy = servers.map((server) => server.output.filter((line) => line.includes('"event applied"')).length);
-    expect(appliedBy[0]! + appliedBy[1]!).toBe(400);
+    // Log lines are written asynchronously, so give the last ones a moment to arrive.
+    const appliedBy = () => servers.map((server) => server.output.filter((line) => line.includes('"event applied"')).length);
+    await waitFor(async () => appliedBy()[0]! + appliedBy()[1]! >= 400, 10_000);
+    expect(appliedBy()[0]! + appliedBy()[1]!).toBe(400);
   });
 });
 

@@ -27,7 +27,7 @@ export interface ApplyOptions {
 /**
  * Applies one event inside the caller's transaction, which must already hold the feed lock
  * (`lockFeed`). Ordering rule: a content event wins only with a higher `metadata_version` than the
- * stored one, a skill event only with a higher `version`; anything else is stale, acknowledged and
+ * stored one, and a skill event only with a higher `version`. Anything else is stale: acknowledged and
  * recorded in the audit log without touching state.
  */
 export async function applyEvent(trx: Kysely<Database>, event: SkillMappingEvent, options: ApplyOptions): Promise<ApplyOutcome> {

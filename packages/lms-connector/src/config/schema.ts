@@ -32,7 +32,6 @@ export const ConfigSchema = z.object({
   /** false runs an ingest-only process: events are stored, and other processes on the database apply them. */
   APPLY_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   APPLY_POLL_INTERVAL_MS: integer(10).default(1000),
-  APPLY_BATCH_SIZE: integer(1, 1000).default(50),
   APPLY_MAX_ATTEMPTS: integer(1, 1000).default(5),
 
   LMS_ADAPTER: z.string().default('none'),

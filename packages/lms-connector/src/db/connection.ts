@@ -10,7 +10,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
-  /** Where the data lives, with any password removed, for logs and errors. */
+  /** Location of the data with any password removed, for logs and errors. */
   description: string;
   close(): Promise<void>;
 }

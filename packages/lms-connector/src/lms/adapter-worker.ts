@@ -27,8 +27,8 @@ interface ClaimedTask {
 const plus = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /**
- * Runs LMS adapter tasks. Tasks are claimed with a lease (the adapter call happens outside any
- * transaction, so a row lock cannot cover it); every release checks that this worker still owns the
+ * Runs LMS adapter tasks. Tasks are claimed with a lease because the adapter call happens outside any
+ * transaction, where a row lock cannot cover it. Every release checks that this worker still owns the
  * row. `retryable` failures stay pending with exponential backoff and full jitter, `permanent` ones
  * are marked failed, and `paused` stops all claims until `probe` succeeds.
  */
@@ -173,7 +173,7 @@ export class AdapterWorker {
 
   /**
    * Releases the claim. A `done` or `failed` status is written only when no newer request for the
-   * subject arrived while the adapter ran (same generation); otherwise the row stays pending.
+   * subject arrived while the adapter ran (same generation). Otherwise the row stays pending.
    */
   private async release(
     claimed: ClaimedTask,

@@ -15,7 +15,7 @@ function toAdapterSkill(row: Pick<SkillTable, 'skill_id' | 'name' | 'description
   };
 }
 
-/** The adapter's read and write access to the connector's state, always the current committed state. */
+/** Builds the adapter's read and write access to the connector's current committed state. */
 export function createAdapterContext(db: Db, logger: Logger): AdapterContext {
   const k = db.kysely;
   return {

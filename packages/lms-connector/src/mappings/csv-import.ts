@@ -120,8 +120,8 @@ function moodleFramework(columns: string[], body: string[][]): ParsedMappings {
       skipped += 1;
       return;
     }
-    // Moodle's export writes the competency's id on the exporting site; a file built elsewhere has
-    // none, and the idnumber (the skill UUID) is what identifies the competency in Moodle then.
+    // Moodle's export writes the competency's id on the exporting site. A file built elsewhere has
+    // none, so the idnumber (the skill UUID) identifies the competency in Moodle instead.
     const exported = exportedAt >= 0 ? (record[exportedAt] ?? '').trim() : '';
     const value = /^[1-9]\d*$/.test(exported) ? exported : idNumber;
     const valueIssue = lmsIdIssue(value, 'lms_competency_id', line);

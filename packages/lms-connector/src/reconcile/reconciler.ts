@@ -76,8 +76,8 @@ const emptyReport = (mode: ReconcileMode, dryRun: boolean): ReconcileReport => (
 
 /**
  * Reconciliation against the CMS pull API. Delta follows the CMS change feed from a stored cursor and
- * applies with the ordering rule; full walks the whole CMS state page by page and makes the connector
- * equal to it whatever the versions say. Memory stays flat: pages are processed one at a time and the
+ * applies with the ordering rule. Full walks the whole CMS state page by page and makes the connector
+ * equal to it regardless of versions. Memory stays flat: pages are processed one at a time and the
  * items seen are recorded in `reconcile_seen`, not in memory.
  */
 export class Reconciler {

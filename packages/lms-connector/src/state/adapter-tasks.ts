@@ -15,8 +15,8 @@ export function subjectKey(task: AdapterTask): string {
 
 /**
  * Records that the LMS must be brought in line with the subject's current state. Requests for one
- * subject coalesce into one row; each raises `generation` so a worker that is running an older
- * request does not mark this one done.
+ * subject coalesce into one row. Each request raises `generation`, so a worker that is running an
+ * older request does not mark this one done.
  */
 export async function enqueueAdapterTask(trx: Kysely<Database>, task: AdapterTask, now: string): Promise<void> {
   await trx

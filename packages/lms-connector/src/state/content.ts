@@ -35,7 +35,7 @@ export async function loadContent(
   return { state, tags };
 }
 
-/** An editor's explicit proficiency wins over the band derived from confidence. */
+/** Returns the proficiency the LMS uses: the editor's explicit one, else the band of the confidence. */
 export function effectiveProficiency(tag: Pick<SkillTag, 'confidence' | 'proficiency'>, bands: readonly ProficiencyBand[]) {
   return tag.proficiency ?? deriveProficiency(tag.confidence, bands);
 }
@@ -60,7 +60,7 @@ function extraFields(state: Record<string, unknown>): string | null {
 export interface ReplaceContentOptions {
   bands: readonly ProficiencyBand[];
   now: string;
-  /** Why tags absent from the new state are deprecated. */
+  /** Reason recorded on tags that the new state no longer contains. */
   removedReason: string;
 }
 
@@ -77,7 +77,9 @@ export async function replaceContent(
 ): Promise<ChangeOp> {
   const locale = localeKey(incoming.locale);
   const deleted = incoming.deleted === true;
-  const op: ChangeOp = deleted ? 'delete' : !previous.state || previous.state.deleted === 1 ? 'create' : 'update';
+  let op: ChangeOp = 'update';
+  if (deleted) op = 'delete';
+  else if (!previous.state || previous.state.deleted === 1) op = 'create';
 
   const row = {
     content_id: incoming.content_id,
@@ -195,8 +197,8 @@ export async function markContentDeleted(
 }
 
 /**
- * Stores skills seen only through a tag (version 0), so the catalog and the LMS adapter know their
- * names before the first `skill.updated` event; any catalog event replaces them.
+ * Stores skills seen only through a tag with version 0. The catalog and the LMS adapter then know their
+ * names before the first `skill.updated` event, and any catalog event replaces them.
  */
 async function rememberSkillNames(trx: Kysely<Database>, tags: SkillTag[], now: string): Promise<void> {
   const unique = new Map(tags.map((tag) => [tag.skill_id, tag.skill_name]));
@@ -220,14 +222,14 @@ async function rememberSkillNames(trx: Kysely<Database>, tags: SkillTag[], now: 
     .execute();
 }
 
-/** The comparable part of a content item, for drift detection. */
+/** Serializes the part of a content item that drift detection compares. */
 export function contentFingerprint(input: {
   title: string;
   deleted: boolean;
   tags: Array<{ skill_id: string; confidence: number; proficiency?: string | null; source?: string | null }>;
 }): string {
   const tags = [...input.tags]
-    .sort((a, b) => (a.skill_id < b.skill_id ? -1 : a.skill_id > b.skill_id ? 1 : 0))
+    .sort((a, b) => a.skill_id.localeCompare(b.skill_id))
     .map((tag) => [tag.skill_id, tag.confidence, tag.proficiency ?? null, tag.source ?? null]);
   return JSON.stringify([input.title, input.deleted, input.deleted ? [] : tags]);
 }

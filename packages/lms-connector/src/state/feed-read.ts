@@ -20,7 +20,7 @@ export interface FeedPage {
 /**
  * Reads the change feed after a cursor, in sequence order. Sequence numbers are handed out under the
  * feed lock and committed in order (see `lockFeed`), so reading `seq > cursor` never skips a change,
- * and equal timestamps are told apart by the sequence inside the cursor.
+ * and the sequence inside the cursor distinguishes equal timestamps.
  */
 export async function readFeed(db: Kysely<Database>, cursorText: string | undefined, limit: number): Promise<FeedPage> {
   const counter = await db.selectFrom('feed_counter').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();

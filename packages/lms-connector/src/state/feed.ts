@@ -6,8 +6,8 @@ export type ChangeOp = 'create' | 'update' | 'delete';
 /**
  * Takes the feed counter's row lock (PostgreSQL) or the database write lock (SQLite) for the rest of
  * the transaction. Every transaction that appends to the change feed calls this first, so such
- * transactions run one at a time and commit in the order of the sequence numbers they take: a reader
- * that sees sequence N has already been able to see every sequence below N.
+ * transactions run one at a time and commit in the order of the sequence numbers they take. A reader
+ * that sees sequence N can therefore already see every sequence below N.
  */
 export async function lockFeed(trx: Kysely<Database>): Promise<void> {
   await trx.updateTable('feed_counter').set((eb) => ({ last_seq: eb.ref('last_seq') })).where('id', '=', 1).execute();

@@ -12,7 +12,7 @@ import { ProblemError } from '../problems';
 
 /**
  * `POST /events`: verify the signature over the raw bytes, then decode, validate, dedupe on
- * `event_id` and persist in the inbox before answering 202. Nothing is stored unless every check
+ * `event_id` and persist in the inbox before returning 202. Nothing is stored unless every check
  * passes.
  */
 export async function eventRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {

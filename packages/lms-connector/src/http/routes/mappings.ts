@@ -15,7 +15,7 @@ function asProblem(error: unknown): unknown {
   return error;
 }
 
-/** Reads a mapping table in keyset pages, so an export never holds the whole table in memory. */
+/** Reads a mapping table in keyset pages, so an export never loads the whole table into memory. */
 async function* exportRows(db: AppDeps['db']['kysely'], type: 'skill' | 'content'): AsyncGenerator<Record<string, string>> {
   let after = '';
   for (;;) {

@@ -7,7 +7,7 @@ import { requireScope } from '../auth';
 import { cursorProblem, parsePaging } from '../paging';
 import { ProblemError } from '../problems';
 
-/** The pull contract: change feed, current state and catalog, read with a `changes:read` key. */
+/** Registers the pull contract: change feed, current state and catalog, read with a `changes:read` key. */
 export async function pullRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const db = deps.db.kysely;
   app.addHook('preHandler', requireScope(deps.keys, 'changes:read', 'mappings:write'));
@@ -53,10 +53,10 @@ export async function pullRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       .orderBy('locale')
       .execute();
 
-    // Without ?locale the unlocalized row is meant; an item stored in exactly one locale is also
-    // returned, because there is no doubt which one the caller wants.
-    const wanted = locale !== undefined ? rows.find((row) => row.locale === locale) : (rows.find((row) => row.locale === '') ?? (rows.length === 1 ? rows[0] : undefined));
-    if (!wanted) {
+    // Without ?locale the unlocalized row is meant. An item stored in exactly one locale is also
+    // returned, because there is no doubt which one the caller means.
+    const selected = locale !== undefined ? rows.find((row) => row.locale === locale) : (rows.find((row) => row.locale === '') ?? (rows.length === 1 ? rows[0] : undefined));
+    if (!selected) {
       const locales = rows.map((row) => row.locale || '(none)');
       throw new ProblemError(
         'CONTENT_NOT_FOUND',
@@ -67,7 +67,7 @@ export async function pullRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
         { content_id: contentId, locales },
       );
     }
-    const [view] = await contentViews(db, [wanted]);
+    const [view] = await contentViews(db, [selected]);
     return view;
   });
 
