@@ -209,6 +209,23 @@ describe('plugin admin UI in Chromium', () => {
     await search.press('Enter');
     await page.locator('[data-testid="skill-tag-chip"]', { hasText: 'Python (computer programming)' }).waitFor();
 
+    // A hit on an alternative label shows that label under the skill's name.
+    await search.fill('technologies for body scanning');
+    const altHit = page.getByRole('option', { name: /3D body scanning technologies/ });
+    await altHit.waitFor();
+    assert.match(await altHit.innerText(), /Also known as: technologies for body scanning/);
+
+    // Combobox keys: the arrow moves the active option (announced through aria-activedescendant), Escape closes.
+    await search.fill('programming');
+    await page.getByRole('option').nth(2).waitFor();
+    const activeBefore = await search.getAttribute('aria-activedescendant');
+    await search.press('ArrowDown');
+    const activeAfter = await search.getAttribute('aria-activedescendant');
+    assert.notEqual(activeAfter, activeBefore);
+    assert.equal(await page.locator(`[id="${activeAfter}"]`).getAttribute('aria-selected'), 'true');
+    await search.press('Escape');
+    assert.equal(await search.getAttribute('aria-expanded'), 'false');
+
     await search.fill('scripting programming');
     await page.getByRole('option', { name: /use scripting programming/ }).click();
     await page.locator('[data-testid="skill-tag-chip"]', { hasText: 'use scripting programming' }).waitFor();
