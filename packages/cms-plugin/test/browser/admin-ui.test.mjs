@@ -114,6 +114,7 @@ const saveAndPublish = async () => {
 };
 
 describe('plugin admin UI in Chromium', () => {
+  const testStartedAt = new Date().toISOString();
   let secret;
   let newSecret;
   let courseId;
@@ -141,6 +142,7 @@ describe('plugin admin UI in Chromium', () => {
     await app?.stop();
     await receiver?.stop();
     if (state.failed && app) process.stdout.write(`# Strapi log: ${app.logFile}\n`);
+    else if (app) fs.rmSync(app.dataDir, { recursive: true, force: true });
   });
 
   step('registers the first admin and logs in', async () => {
@@ -419,5 +421,26 @@ describe('plugin admin UI in Chromium', () => {
     await page.getByTestId('audit-current-tags').getByText('No skills tagged yet.').waitFor();
     await page.locator('[data-testid="audit-row"]', { hasText: 'withdraw' }).waitFor();
     await screenshot('audit-withdrawn');
+  });
+
+  step('replay from a timestamp sends the content events again', async () => {
+    const sentBefore = new Set([...eventsOfType('content.tag.updated'), ...eventsOfType('content.tag.deprecated')]
+      .map(({ event }) => event.event_id));
+    const countBefore = receiver.requests.length;
+
+    await page.goto(`${app.url}${PLUGIN_PATH}/deliveries`);
+    await page.getByRole('button', { name: 'Replay from cursor' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Cursor').fill(testStartedAt);
+    await dialog.getByRole('button', { name: 'Replay', exact: true }).click();
+    await page.getByText(/events? queued again/).first().waitFor();
+    await screenshot('deliveries-replay-from');
+
+    const replayed = await waitFor(() => {
+      const ids = receiver.requests.slice(countBefore).map((request) => JSON.parse(request.body).event_id);
+      return ids.length >= sentBefore.size && ids;
+    }, { what: 'the replayed content events' });
+    // A replayed event keeps its event_id, so receivers deduplicate it.
+    assert.deepEqual(new Set(replayed), sentBefore);
   });
 });
