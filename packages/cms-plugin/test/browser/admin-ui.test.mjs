@@ -397,6 +397,12 @@ describe('plugin admin UI in Chromium', () => {
 
     const stored = await api.ok('GET', `/content-manager/collection-types/${COURSE_UID}/${courseId}?locale=en`);
     assert.deepEqual(stored.data.skill_tags.map((tag) => tag.skill_name), ['Python (computer programming)']);
+
+    // The plugin's own admin routes check the same RBAC actions the UI hides.
+    const config = await editorApi.request('GET', '/skill-mapping/config');
+    assert.equal(config.body.canTag, false);
+    assert.equal((await editorApi.request('GET', '/skill-mapping/deliveries')).status, 403);
+    assert.equal((await editorApi.request('GET', '/skill-mapping/endpoints')).status, 403);
   });
 
   step('withdrawing a tag in the Audit page emits the corrective event', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { build } from 'esbuild';
@@ -14,9 +14,11 @@ import { build } from 'esbuild';
 import { PLUGIN_DIR, SKILLS_CSV } from './support/paths.mjs';
 
 let chunks;
+let outDir;
 
 before(async () => {
-  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sm-import-chunks-')), 'import-chunks.mjs');
+  outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sm-import-chunks-'));
+  const outfile = path.join(outDir, 'import-chunks.mjs');
   await build({
     entryPoints: [path.join(PLUGIN_DIR, 'admin', 'src', 'utils', 'importChunks.ts')],
     bundle: true,
@@ -27,6 +29,8 @@ before(async () => {
   });
   chunks = await import(pathToFileURL(outfile).href);
 });
+
+after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
 describe('splitCsvRecords', () => {
   it('keeps quoted line breaks inside a record', () => {
