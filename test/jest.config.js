@@ -2,7 +2,7 @@
 // run one at a time and get generous timeouts; the global setup builds once for the whole run.
 module.exports = {
   rootDir: __dirname,
-  testMatch: ['<rootDir>/e2e/**/*.test.js'],
+  testMatch: ['<rootDir>/e2e/**/*.test.js', '<rootDir>/docs/**/*.test.js'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/helpers/global-setup.js',
   maxWorkers: 1,
