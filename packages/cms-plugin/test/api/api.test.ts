@@ -89,7 +89,7 @@ describe('tag permission', () => {
     const user = await booted.strapi.db.query('admin::user').findOne({ where: { email }, populate: ['roles'] });
     const userAbility = await booted.strapi.service('admin::permission').engine.generateUserAbility(user);
     const context = { state: { auth: { strategy: { name: 'admin' } }, user, userAbility } };
-    return booted.strapi.requestContext.run(context as any, work);
+    return booted.strapi.requestContext.run(context as any, work as () => Promise<any>);
   }
 
   it('rejects tag changes without content.tag', async () => {

@@ -11,6 +11,16 @@ import { courses, pluginServices } from '../helpers/plugin';
 const ITEMS = 40;
 const VERSIONS_PER_ITEM = 3;
 
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited within 10 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 describeWithPostgres('two Strapi processes on one database', () => {
   let booted: BootedStrapi;
   let secret = '';
@@ -69,8 +79,7 @@ describeWithPostgres('two Strapi processes on one database', () => {
   });
 
   afterAll(async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all(children.map(stopChild));
     await booted?.close();
     receiver.closeAllConnections();
     await new Promise((resolve) => receiver.close(resolve));
@@ -78,7 +87,8 @@ describeWithPostgres('two Strapi processes on one database', () => {
 
   it('delivers every event once, in order per item', async () => {
     const outbox = () => booted.strapi.db.connection('skill_mapping_outboxes');
-    expect(Number((await outbox().count({ n: '*' }).first()).n)).toBe(ITEMS * VERSIONS_PER_ITEM);
+    const count = async (query: any): Promise<number> => Number((await query.count({ n: '*' }).first()).n);
+    expect(await count(outbox())).toBe(ITEMS * VERSIONS_PER_ITEM);
 
     for (let index = 0; index < 2; index++) {
       const child = spawn(process.execPath, [path.join(appDir, 'scripts', 'serve.js')], {
@@ -90,7 +100,7 @@ describeWithPostgres('two Strapi processes on one database', () => {
 
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const open = Number((await outbox().whereNot({ status: 'delivered' }).count({ n: '*' }).first()).n);
+      const open = await count(outbox().whereNot({ status: 'delivered' }));
       if (open === 0) break;
       if (Date.now() > deadline) throw new Error(`${open} outbox rows still undelivered`);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -104,7 +114,6 @@ describeWithPostgres('two Strapi processes on one database', () => {
       expect(versions).toEqual([...versions].sort((a, b) => a - b));
     }
     // One attempt per event: no row was sent by both processes, one after the other either.
-    const attempts = await booted.strapi.db.connection('skill_mapping_deliveries').count({ n: '*' }).first();
-    expect(Number(attempts.n)).toBe(ITEMS * VERSIONS_PER_ITEM);
+    expect(await count(booted.strapi.db.connection('skill_mapping_deliveries'))).toBe(ITEMS * VERSIONS_PER_ITEM);
   });
 });

@@ -391,7 +391,7 @@ describe('plugin admin UI in Chromium', () => {
       skill_tags: [],
     });
     assert.equal(response.status, 403, JSON.stringify(response.body));
-    // NOTE: Strapi 5.54's authorize middleware (core compose-endpoint.js) answers a bare 403 for any
+    // NOTE: Strapi 5.54's authorize middleware (core compose-endpoint.js) returns a bare 403 for any
     // ForbiddenError that is not a PolicyError, so the plugin's SKILL_TAGS_FORBIDDEN code and message do
     // not reach this client. The unchanged tags below show the refusal came before the write.
 

@@ -20,7 +20,7 @@ export function courses(strapi: Core.Strapi) {
 /** Row counts of the plugin tables, to prove a failed save wrote nothing. */
 export async function tableCounts(strapi: Core.Strapi) {
   const knex = strapi.db.connection;
-  const count = async (table: string) => Number((await knex(table).count({ n: '*' }).first()).n);
+  const count = async (table: string) => Number(((await knex(table).count({ n: '*' }).first()) as { n: unknown }).n);
   return {
     audit: await count('skill_mapping_audits'),
     change: await count('skill_mapping_changes'),

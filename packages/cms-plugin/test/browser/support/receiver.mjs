@@ -1,9 +1,9 @@
 import http from 'node:http';
 
 /**
- * Webhook receiver on 127.0.0.1 that records every answered request with its raw body. stop() and
+ * Webhook receiver on 127.0.0.1 that records every request it responds to, with its raw body. stop() and
  * start() keep the port, so an endpoint URL stays valid across an outage. hang() makes it accept
- * requests and never answer, like a receiver that stopped responding, so each delivery attempt lasts
+ * requests and never respond, like a receiver that stopped responding, so each delivery attempt lasts
  * until the sender's timeout.
  */
 export const createReceiver = async () => {
@@ -43,7 +43,7 @@ export const createReceiver = async () => {
     new Promise((resolve, reject) => {
       server = http.createServer(handler);
       // Longer than any test: otherwise the server closes an idle keep-alive socket just as the sender
-      // reuses it, and that attempt fails at once with ECONNRESET instead of waiting for an answer.
+      // reuses it, and that attempt fails at once with ECONNRESET instead of waiting for a response.
       server.keepAliveTimeout = 600_000;
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
