@@ -293,7 +293,7 @@ describe('pull API', () => {
       .send({ content_type: 'api::course.course', skill_tags: [{ skill_id: skillB.id, confidence: 1.5 }] });
     expect(response.status).toBe(400);
     expect(response.body.error.details.code).toBe('SKILL_TAGS_INVALID');
-    expect(response.body.error.details.issues[0].path).toBe('skill_tags.1.confidence');
+    expect(response.body.error.details.issues[0].path).toBe('skill_tags.0.confidence');
   });
 });
 

@@ -127,7 +127,7 @@ describe('plugin admin UI in Chromium', () => {
     app = await startStrapi({
       appDir,
       env: {
-        // Two quick retries, so an unanswered event goes dead after three attempts of one timeout each.
+        // Two quick retries, so an event without a response goes dead after three attempts of one timeout each.
         SKILL_MAPPING_RETRY_SCHEDULE: '1,1',
         SKILL_MAPPING_POLL_INTERVAL_MS: '500',
         SKILL_MAPPING_REQUEST_TIMEOUT_MS: '6000',
@@ -266,7 +266,7 @@ describe('plugin admin UI in Chromium', () => {
     await screenshot('deliveries-delivered');
   });
 
-  step('unanswering receiver shows pending, retrying, then dead', async () => {
+  step('silent receiver shows pending, retrying, then dead', async () => {
     // Each attempt now waits for the request timeout, so "pending" lasts at least one timeout and
     // "retrying" at least one more: long enough to see both on the page before the event goes dead.
     receiver.hang();
@@ -298,9 +298,9 @@ describe('plugin admin UI in Chromium', () => {
     await page.keyboard.press('Escape');
   }, 180_000);
 
-  step('replay delivers once the receiver answers again', async () => {
+  step('replay delivers once the receiver responds again', async () => {
     const before = tagEvents().length;
-    receiver.answerAgain();
+    receiver.respondAgain();
     await page.locator('[data-testid="delivery-row"][data-status="dead"]').first()
       .getByRole('button', { name: 'Replay' }).click();
 

@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { badRequest, forbidden, notFound } from '../lib/errors';
-import { normalizeTags, parseJsonColumn } from '../lib/tags';
+import { TagListInput, formatZodIssues, normalizeTags, parseJsonColumn } from '../lib/tags';
 import { findTaggedTypes } from './recorder';
 
 const PUBLISH_ACTION = 'plugin::skill-mapping.tagging.publish';
@@ -36,6 +36,16 @@ export async function writeExternalTags(strapi: Core.Strapi, ctx: any, contentId
   if (!Array.isArray(body.skill_tags)) {
     throw badRequest('SKILL_TAGS_INVALID', `skill_tags must be an array of skill tags like [{"skill_id":"<uuid>","confidence":0.8}]; got ${body.skill_tags === null ? 'null' : typeof body.skill_tags}.`, {
       field: 'skill_tags',
+    });
+  }
+  // Checked here as well as on save so issue paths use the request's own indexes, not those of
+  // the merged list with the editor's tags in front.
+  const parsed = TagListInput.safeParse(body.skill_tags);
+  if (!parsed.success) {
+    const issues = formatZodIssues(parsed.error, 'skill_tags');
+    throw badRequest('SKILL_TAGS_INVALID', `skill_tags has ${issues.length} invalid value(s): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}.`, {
+      field: 'skill_tags',
+      issues,
     });
   }
   if (body.publish === true && !mayPublish(ctx)) {

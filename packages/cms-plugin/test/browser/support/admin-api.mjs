@@ -40,7 +40,7 @@ export const login = async (baseUrl, email, password) => {
 /**
  * Adds the given locales to a role's content-manager permissions on one content type. Strapi creates
  * the default roles before i18n's default locale exists, so their permissions list no locale and the
- * edit view of a localized entry answers 403.
+ * edit view of a localized entry returns 403.
  */
 export const grantLocales = async (baseUrl, token, { roleCode, subject, locales }) => {
   const api = adminApi(baseUrl, token);

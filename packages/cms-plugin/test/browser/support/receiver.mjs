@@ -33,7 +33,7 @@ export const createReceiver = async () => {
     hanging = true;
   };
 
-  const answerAgain = () => {
+  const respondAgain = () => {
     hanging = false;
     for (const res of hung) res.destroy();
     hung.clear();
@@ -54,7 +54,7 @@ export const createReceiver = async () => {
 
   const stop = () =>
     new Promise((resolve) => {
-      answerAgain();
+      respondAgain();
       if (!server) return resolve();
       server.closeAllConnections?.();
       server.close(() => resolve());
@@ -71,6 +71,6 @@ export const createReceiver = async () => {
     start,
     stop,
     hang,
-    answerAgain,
+    respondAgain,
   };
 };

@@ -66,7 +66,7 @@ export const startStrapi = async ({ appDir, env = {}, startTimeoutMs = 120_000 }
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (exited) {
-      throw new Error(`strapi start exited (${JSON.stringify(exited)}) before /_health answered; see ${logFile}`);
+      throw new Error(`strapi start exited (${JSON.stringify(exited)}) before /_health responded; see ${logFile}`);
     }
     try {
       const response = await fetch(`${url}/_health`);
@@ -78,5 +78,5 @@ export const startStrapi = async ({ appDir, env = {}, startTimeoutMs = 120_000 }
   }
 
   await stop();
-  throw new Error(`strapi start did not answer /_health within ${startTimeoutMs} ms; see ${logFile}`);
+  throw new Error(`strapi start did not respond to /_health within ${startTimeoutMs} ms; see ${logFile}`);
 };
