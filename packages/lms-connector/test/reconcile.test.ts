@@ -95,6 +95,8 @@ describeEachDialect('reconciliation', (target) => {
     cms.put({ content_id: 'new-1', locale: 'fr', title: 'Nouveau', skill_tags: [tag(0)], metadata_version: 1 }, 'create');
     const report = await reconciler().run('delta');
     expect(report.mode).toBe('delta');
+    // The last full run stored the CMS feed head, so only these three changes are read.
+    expect(report.items).toBe(3);
     expect(report.updated).toBeGreaterThanOrEqual(1);
     expect(report.created).toBe(1);
     expect(report.deprecated).toBe(1);
@@ -115,6 +117,13 @@ describeEachDialect('reconciliation', (target) => {
     } finally {
       cms.feedExpired = false;
     }
+  });
+
+  test('pull responses are compressed', async () => {
+    const response = await fetch(`${t.url}/content?limit=200`, { headers: { authorization: `Bearer ${t.readKey}`, 'accept-encoding': 'gzip' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(((await response.json()) as { items: unknown[] }).items).toHaveLength(200);
   });
 
   test('POST /reconcile needs admin and returns the report', async () => {

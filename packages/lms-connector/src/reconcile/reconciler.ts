@@ -163,9 +163,14 @@ export class Reconciler {
 
     const sizer = new PageSizer(this.options.slowPageMs);
     let cursor: string | null | undefined;
+    let feedCursor: string | undefined;
     for (;;) {
       const page = await this.fetch(sizer, (limit) => cms.contentPage(cursor, limit));
       report.pages += 1;
+      // The CMS plugin sends the head of its change feed with each page; the one from the first page
+      // is where the delta reconciliation continues, so changes made during the walk are read again.
+      const pageFeedCursor = (page as { feed_cursor?: unknown }).feed_cursor;
+      if (feedCursor === undefined && typeof pageFeedCursor === 'string' && pageFeedCursor !== '') feedCursor = pageFeedCursor;
       for (const raw of page.items) {
         const parsed = ContentSkills.safeParse(raw);
         if (!parsed.success) {
@@ -185,9 +190,9 @@ export class Reconciler {
     await this.sweepUnseen(runId, report, dryRun, onProgress);
     await db.kysely.deleteFrom('reconcile_seen').where('run_id', '=', runId).execute();
 
-    // The delta reconciliation continues from the moment this full run started: changes made while
-    // it walked the CMS are read again, which is harmless under the ordering rule.
-    if (!dryRun) await this.storeCursor(startedAt);
+    // Without a feed cursor from the CMS, the delta continues from the moment this run started.
+    // Changes made during the walk are then read again, which is harmless under the ordering rule.
+    if (!dryRun) await this.storeCursor(feedCursor ?? startedAt);
     return report;
   }
 
@@ -240,7 +245,8 @@ export class Reconciler {
       .execute();
 
     const current = await loadContent(db.kysely, item.content_id, locale);
-    if (current.state && fingerprintOfStored(current.state, current.tags) === fingerprintOfIncoming(item)) {
+    const unknownAndDeleted = !current.state && item.deleted === true;
+    if (unknownAndDeleted || (current.state && fingerprintOfStored(current.state, current.tags) === fingerprintOfIncoming(item))) {
       report.unchanged += 1;
       return;
     }

@@ -94,7 +94,7 @@ export class FakeCms {
       const all = [...this.items.values()].sort((a, b) => `${a.content_id}|${a.locale ?? ''}`.localeCompare(`${b.content_id}|${b.locale ?? ''}`));
       const items = all.slice(offset, offset + limit);
       const has_more = offset + items.length < all.length;
-      return send(200, { cursor: has_more ? String(offset + items.length) : null, has_more, items });
+      return send(200, { cursor: has_more ? String(offset + items.length) : null, has_more, items, feed_cursor: String(this.changes.length) });
     }
     if (path === '/skills') {
       const items = this.skills.slice(offset, offset + limit);
