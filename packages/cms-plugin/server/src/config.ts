@@ -12,7 +12,7 @@ export interface PluginConfig {
   requestTimeoutMs: number;
   /** How often the worker polls the outbox when no commit woke it, in milliseconds. */
   pollIntervalMs: number;
-  /** How long a claimed outbox row stays reserved for one worker, in milliseconds. */
+  /** Minimum time a claimed outbox row stays reserved for one worker, in milliseconds; raised to cover a whole batch of timeouts. */
   leaseMs: number;
   /** Outbox rows claimed per round. */
   batchSize: number;

@@ -219,7 +219,12 @@ export class DeliveryWorker {
     );
     if (endpoints.size === 0) return 0;
 
-    const rows = await this.claim(knex, [...endpoints.keys()], config.batchSize, config.leaseMs);
+    // The lease has to outlast the whole batch: a batch sends in ceil(batch / concurrency) waves
+    // of at most one timeout each, and a lease that ran out mid-batch would let another instance
+    // send the same rows at the same time.
+    const waves = Math.ceil(config.batchSize / config.concurrency);
+    const leaseMs = Math.max(config.leaseMs, waves * config.requestTimeoutMs + 10_000);
+    const rows = await this.claim(knex, [...endpoints.keys()], config.batchSize, leaseMs);
     if (rows.length === 0) return 0;
 
     const results: Array<{ row: OutboxRow; result: AttemptResult }> = [];
