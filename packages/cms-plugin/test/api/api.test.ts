@@ -238,6 +238,13 @@ describe('pull API', () => {
     expect(missing.body.error.details.code).toBe('CONTENT_NOT_FOUND');
   });
 
+  it('compresses pages for clients that accept it', async () => {
+    const response = await http().get('/api/skill-mapping/skills').query({ limit: 100 }).set('Authorization', `Bearer ${readOnly}`).set('Accept-Encoding', 'gzip');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(response.body.items).toHaveLength(100);
+  });
+
   it('pages the skill catalog', async () => {
     const response = await http().get('/api/skill-mapping/skills').query({ limit: 150 }).set('Authorization', `Bearer ${readOnly}`);
     expect(response.body.items).toHaveLength(150);
