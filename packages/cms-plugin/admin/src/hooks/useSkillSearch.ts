@@ -11,7 +11,7 @@ const SEARCH_LIMIT = 20;
 
 /**
  * Server-side type-ahead over the catalog. Each new query aborts the request still in flight, so a
- * slow answer for "pyt" never overwrites the answer for "python".
+ * slow response for "pyt" never overwrites the response for "python".
  */
 export const useSkillSearch = (query: string, { includeDeprecated = false } = {}) => {
   const { get } = useFetchClient();

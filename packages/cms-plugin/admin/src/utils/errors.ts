@@ -15,7 +15,7 @@ export const readApiError = (error: unknown): ApiErrorInfo => {
     const body = error.response?.data as ErrorResponse | undefined;
     const details = body?.error?.details ?? {};
 
-    // A proxy or a missing route can answer with a non-JSON body, so the HTTP status is the only clue.
+    // A proxy or a missing route can respond with a non-JSON body, so the HTTP status is the only clue.
     const fallback = error.status ? `HTTP ${error.status}: ${error.message}` : error.message;
 
     return {
@@ -28,7 +28,7 @@ export const readApiError = (error: unknown): ApiErrorInfo => {
   return { message: error instanceof Error ? error.message : String(error), issues: [] };
 };
 
-/** One line for a notification: the message, then the code in brackets. */
+/** Formats an API error as one notification line: message, field issues, then the code in brackets. */
 export const formatApiError = (error: unknown): string => {
   const info = readApiError(error);
   const issues = info.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');

@@ -17,7 +17,7 @@ import { getTranslation } from '../../utils/getTranslation';
 
 interface SkillTagChipProps {
   tag: SkillTag;
-  /** Current catalog entry, when known; it tells whether the skill was deprecated since tagging. */
+  /** Current catalog entry, when known, which shows whether the skill was deprecated after tagging. */
   skill?: Skill;
   proficiencyLevels: Proficiency[];
   readOnly: boolean;
