@@ -75,7 +75,8 @@ export async function createEndpoint(strapi: Core.Strapi, body: Record<string, a
     ['id'],
   );
   const id = typeof inserted[0] === 'object' ? inserted[0].id : inserted[0];
-  strapi.log.info(`[skill-mapping] endpoint created id=${id} url=${values.url}`);
+  // Only the origin is logged: a query string may carry a receiver's own token.
+  strapi.log.info(`[skill-mapping] endpoint created id=${id} origin=${new URL(values.url).origin}`);
   return { endpoint: toEndpoint(await load(strapi, id)), secret };
 }
 
