@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ChangesPage, ContentPage, SkillsPage, parseEvent } from '@skill-mapping/shared-schema';
 import { bootStrapi, type BootedStrapi } from '../helpers/strapi';
 import { TestReceiver } from '../helpers/receiver';
 import { readSubsetCsv, subsetSkills } from '../helpers/catalog';
@@ -192,6 +193,16 @@ describe('pull API', () => {
     expect(response.body.items[0]).toMatchObject({ op: 'create', metadata_version: 1, locale: 'en' });
   });
 
+  it('pages match the shared schema', async () => {
+    const auth = { Authorization: `Bearer ${readOnly}` };
+    const changes = await http().get('/api/skill-mapping/content/changes').set(auth);
+    expect(ChangesPage.safeParse(changes.body).error).toBeUndefined();
+    const content = await http().get('/api/skill-mapping/content').set(auth);
+    expect(ContentPage.safeParse(content.body).error).toBeUndefined();
+    const skills = await http().get('/api/skill-mapping/skills').set(auth);
+    expect(SkillsPage.safeParse(skills.body).error).toBeUndefined();
+  });
+
   it('rejects a token of another scope', async () => {
     const response = await http().get('/api/skill-mapping/content/changes').set('Authorization', `Bearer ${tagger}`);
     expect(response.status).toBe(403);
@@ -369,6 +380,14 @@ describe('audit', () => {
     expect(published.skill_tags.map((t: any) => t.skill_id)).toEqual([skillB.id]);
     const after = await http().get('/skill-mapping/audit').query({ content_id: doc.documentId }).set(asAdmin());
     expect(after.body.results[0]).toMatchObject({ action: 'withdraw', user: { email: 'ada@example.com' } });
+  });
+
+  it('sent events match the shared schema', () => {
+    const types = new Set(receiver.delivered().map((event) => event.body.event_type));
+    expect([...types].sort()).toEqual(['content.tag.deprecated', 'content.tag.updated', 'endpoint.test', 'skill.deprecated', 'skill.updated']);
+    for (const event of receiver.delivered()) {
+      expect(parseEvent(event.body)).toEqual(expect.objectContaining({ ok: true }));
+    }
   });
 
   it('lists content types with the field', async () => {

@@ -1,3 +1,4 @@
+import { parseEvent } from '@skill-mapping/shared-schema';
 import { bootStrapi, type BootedStrapi } from '../helpers/strapi';
 import { TestReceiver } from '../helpers/receiver';
 import { readSubsetCsv, subsetSkills } from '../helpers/catalog';
@@ -121,6 +122,15 @@ describe('course lifecycle', () => {
     expect(deleted.map((event) => event.body.data.metadata_version).sort()).toEqual([6, 7]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(receiver.delivered().filter((event) => event.body?.data?.content_id === documentId)).toHaveLength(7);
+  });
+
+  it('every event matches the shared schema', () => {
+    const events = receiver.delivered();
+    expect(events.length).toBeGreaterThanOrEqual(7);
+    for (const event of events) {
+      const result = parseEvent(event.body);
+      expect(result).toEqual(expect.objectContaining({ ok: true }));
+    }
   });
 
   it('untagged item emits nothing', async () => {

@@ -23,6 +23,7 @@ const EDITOR = { email: 'eddie.editor@example.com', password: 'Browser-Test-5678
 const COURSE_UID = 'api::course.course';
 const PLUGIN_PATH = '/admin/plugins/skill-mapping';
 const PYTHON_SKILL_ID = 'ccd0a1d9-afda-43d9-b901-96344886e14d';
+const SCRIPTING_SKILL_ID = '5ef0c719-5bcb-49f8-b8eb-824388225333';
 
 const state = { failed: false };
 let app;
@@ -427,6 +428,29 @@ describe('plugin admin UI in Chromium', () => {
     await page.getByTestId('audit-current-tags').getByText('No skills tagged yet.').waitFor();
     await page.locator('[data-testid="audit-row"]', { hasText: 'withdraw' }).waitFor();
     await screenshot('audit-withdrawn');
+  });
+
+  step('tag on a later deprecated skill is marked in the field', async () => {
+    const scripting = { skill_id: SCRIPTING_SKILL_ID, skill_name: 'use scripting programming', confidence: 1, source: 'editor' };
+    await api.ok('PUT', `/content-manager/collection-types/${COURSE_UID}/${courseId}?locale=en`, {
+      title: '1.1 Background',
+      skill_tags: [scripting],
+    });
+
+    await page.goto(`${app.url}${PLUGIN_PATH}/skills`);
+    await page.getByLabel('Search').fill('use scripting programming');
+    const row = page.locator('[data-testid="skill-row"]', { hasText: 'use scripting programming' });
+    await row.getByRole('button', { name: 'Deprecate' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').fill('Too broad to map to a competency.');
+    await dialog.getByRole('button', { name: 'Deprecate' }).click();
+    await dialog.getByText(/^Deprecated\./).waitFor();
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await openCourse(courseId);
+    const chip = page.locator('[data-testid="skill-tag-chip"]', { hasText: 'use scripting programming' });
+    await chip.getByText('Deprecated', { exact: true }).waitFor();
+    await screenshot('field-deprecated-tag');
   });
 
   step('replay from a timestamp sends the content events again', async () => {
