@@ -143,6 +143,40 @@ describe('course lifecycle', () => {
   });
 });
 
+describe('entry to canonical mapping', () => {
+  it('keeps every canonical field and drops the rest', async () => {
+    const doc = await courses(booted.strapi).create({
+      data: {
+        title: 'Mapping check',
+        description: 'not part of the canonical model',
+        subject: 'dropped on purpose',
+        url: 'https://example.org/course',
+        skill_tags: [
+          { skill_id: skillA.id, skill_name: 'ignored', confidence: 1, proficiency: 'expert', source: 'editor', note: 'unknown key' },
+          { skill_id: skillB.id, confidence: 0.42, source: 'ai' },
+        ],
+      },
+    });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+
+    const [event] = await eventsFor(doc.documentId, 1);
+    expect(event.body.data).toEqual({
+      content_id: doc.documentId,
+      content_type: COURSE,
+      locale: 'en',
+      title: 'Mapping check',
+      skill_tags: [
+        { skill_id: skillA.id, skill_name: skillA.name, confidence: 1, proficiency: 'expert', source: 'editor' },
+        { skill_id: skillB.id, skill_name: skillB.name, confidence: 0.42, source: 'ai' },
+      ],
+      metadata_version: 1,
+      updated_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      deleted: false,
+      changes: { added: [skillA.id, skillB.id], removed: [] },
+    });
+  });
+});
+
 describe('clone', () => {
   it('records the new draft only', async () => {
     const source = await courses(booted.strapi).create({ data: { title: 'Source', skill_tags: [tag(skillA)] } });
