@@ -15,6 +15,7 @@ import { createAdapterContext } from './lms/context';
 import { createMetrics, type Metrics } from './metrics';
 import { CmsClient } from './reconcile/cms-client';
 import { Reconciler } from './reconcile/reconciler';
+import { InboxWriter } from './state/inbox-writer';
 import { pruneRetention } from './state/retention';
 
 export interface Connector {
@@ -139,6 +140,7 @@ export async function createConnector(options: { config: ConnectorConfig; env: N
     logger,
     metrics,
     keys,
+    inbox: new InboxWriter(db),
     bands,
     webhookSecrets: webhookSecrets(config),
     onEventStored: () => applyWorker.wake(),

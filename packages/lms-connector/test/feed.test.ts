@@ -48,8 +48,8 @@ describeEachDialect('change feed', (target) => {
   test('change committed late is still delivered', async () => {
     const { cursor: before } = await readAll(500);
 
-    // Writer A takes a sequence number and holds its transaction open; writer B starts while A is
-    // open. The reader must not move past A's number before A commits.
+    // Writer A takes a sequence number and keeps its transaction open, and writer B starts meanwhile.
+    // The reader must not move past A's number before A commits.
     let releaseA!: () => void;
     const aHolding = new Promise<void>((resolve) => (releaseA = resolve));
     let aTookSequence!: () => void;

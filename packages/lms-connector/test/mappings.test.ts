@@ -66,8 +66,8 @@ describeEachDialect('mapping API', (target) => {
     const again = await fetch(`${t.url}/mappings/import`, authed(t.writeKey, { method: 'POST', body: FRAMEWORK_CSV, headers: { 'content-type': 'text/csv' } }));
     expect(((await again.json()) as { unchanged: number }).unchanged).toBe(200);
 
-    const one = await t.get(`/mappings/skills/${PYTHON_SKILL}`);
-    expect(((await one.json()) as { lms_competency_id: string }).lms_competency_id).toBe('5');
+    const python = await t.get(`/mappings/skills/${PYTHON_SKILL}`);
+    expect(((await python.json()) as { lms_competency_id: string }).lms_competency_id).toBe('5');
   });
 
   test('invalid import writes nothing', async () => {

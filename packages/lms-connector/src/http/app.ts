@@ -6,6 +6,7 @@ import type { ConnectorConfig } from '../config';
 import type { Db } from '../db/connection';
 import type { KeyStore } from '../keys';
 import type { Metrics } from '../metrics';
+import type { InboxWriter } from '../state/inbox-writer';
 import { ProblemError } from './problems';
 import { adminRoutes, type AdminServices } from './routes/admin';
 import { eventRoutes } from './routes/events';
@@ -19,6 +20,7 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   keys: KeyStore;
+  inbox: InboxWriter;
   bands: readonly ProficiencyBand[];
   webhookSecrets: string[];
   /** Called after an event is stored in the inbox, to wake the apply worker. */

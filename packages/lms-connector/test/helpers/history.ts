@@ -46,8 +46,8 @@ export async function applyAll(db: Db, events: Generated[]): Promise<void> {
 }
 
 /**
- * The canonical state of every item. A deleted item is compared by version only: `content.deleted`
- * carries no title, so a delete that arrives before the item's first update leaves the title empty.
+ * Reads the canonical state of every item. A deleted item is compared by version only, because
+ * `content.deleted` carries no title: a delete that arrives before the item's first update leaves it empty.
  */
 export async function snapshot(db: Db) {
   const rows = await db.kysely.selectFrom('content_state').select(['content_id', 'locale', 'title', 'metadata_version', 'deleted']).orderBy('content_id').orderBy('locale').execute();

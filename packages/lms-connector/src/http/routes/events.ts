@@ -80,22 +80,17 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       return reply.code(200).send({ ok: true, event_id: event.event_id, event_type: event.event_type });
     }
 
-    const inserted = await deps.db.kysely
-      .insertInto('inbox')
-      .values({
-        event_id: event.event_id,
-        event_type: event.event_type,
-        payload: body.toString('utf8'),
-        event_timestamp: event.timestamp,
-        received_at: new Date().toISOString(),
-        status: 'pending',
-        attempts: 0,
-      })
-      .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const result = await deps.inbox.insert({
+      event_id: event.event_id,
+      event_type: event.event_type,
+      payload: body.toString('utf8'),
+      event_timestamp: event.timestamp,
+      received_at: new Date().toISOString(),
+      status: 'pending',
+      attempts: 0,
+    });
 
-    if (!inserted) {
+    if (result === 'duplicate') {
       deps.metrics.events.inc({ result: 'duplicate' });
       request.log.info({ event_id: event.event_id }, 'duplicate event acknowledged');
       return reply.code(200).send({ duplicate: true, event_id: event.event_id });
