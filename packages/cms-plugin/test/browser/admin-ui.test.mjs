@@ -107,11 +107,18 @@ const settleDialog = async () => {
   await dialog.evaluate((element) => Promise.all(element.getAnimations({ subtree: true }).map((a) => a.finished)));
 };
 
+/** Clicks Save, then Publish, each time waiting for the content manager's request to succeed. */
 const saveAndPublish = async () => {
-  await page.getByRole('button', { name: /^save$/i }).click();
-  await page.getByText(/saved/i).first().waitFor();
-  await page.getByRole('button', { name: /^publish$/i }).click();
-  await page.getByText(/published/i).first().waitFor();
+  const clickAndWait = async (button, matches) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((candidate) => candidate.request().method() !== 'GET' && matches(candidate.url())),
+      page.getByRole('button', { name: button }).click(),
+    ]);
+    assert.equal(response.status(), 200, `${button} returned ${response.status()}`);
+  };
+
+  await clickAndWait(/^save$/i, (url) => url.includes(`/collection-types/${COURSE_UID}/`) && !url.includes('/actions/'));
+  await clickAndWait(/^publish$/i, (url) => url.includes('/actions/publish'));
 };
 
 describe('plugin admin UI in Chromium', () => {
