@@ -177,6 +177,25 @@ describe('entry to canonical mapping', () => {
   });
 });
 
+describe('discard draft', () => {
+  it('restores published tags without an event', async () => {
+    const doc = await courses(booted.strapi).create({ data: { title: 'Discard', skill_tags: [tag(skillA)] } });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+    await eventsFor(doc.documentId, 1);
+    await courses(booted.strapi).update({ documentId: doc.documentId, data: { skill_tags: [tag(skillB)] } });
+    const before = await tableCounts(booted.strapi);
+
+    await courses(booted.strapi).discardDraft({ documentId: doc.documentId });
+
+    const after = await tableCounts(booted.strapi);
+    expect(after.audit).toBe(before.audit + 1);
+    expect(after.change).toBe(before.change);
+    expect(after.outbox).toBe(before.outbox);
+    const draft = await courses(booted.strapi).findOne({ documentId: doc.documentId });
+    expect(draft.skill_tags.map((t: any) => t.skill_id)).toEqual([skillA.id]);
+  });
+});
+
 describe('clone', () => {
   it('records the new draft only', async () => {
     const source = await courses(booted.strapi).create({ data: { title: 'Source', skill_tags: [tag(skillA)] } });
