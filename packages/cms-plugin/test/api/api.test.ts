@@ -313,6 +313,15 @@ describe('pull API', () => {
     expect(response.body.error.details.code).toBe('SKILL_TAGS_INVALID');
     expect(response.body.error.details.issues[0].path).toBe('skill_tags.0.confidence');
   });
+
+  it('reports an unknown skill at its request index', async () => {
+    const response = await http()
+      .put(`/api/skill-mapping/content/${documentId}/tags`)
+      .set('Authorization', `Bearer ${tagger}`)
+      .send({ content_type: 'api::course.course', skill_tags: [tag(skillB), { skill_id: '00000000-0000-4000-8000-000000000000', confidence: 0.5 }] });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.issues).toEqual([expect.objectContaining({ path: 'skill_tags.1.skill_id', code: 'SKILL_NOT_FOUND' })]);
+  });
 });
 
 describe('skill deprecation', () => {

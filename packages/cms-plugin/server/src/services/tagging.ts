@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { badRequest, forbidden, notFound } from '../lib/errors';
-import { TagListInput, formatZodIssues, normalizeTags, parseJsonColumn } from '../lib/tags';
+import { normalizeTags, parseJsonColumn } from '../lib/tags';
+import { validateSkillTags } from './tag-validation';
 import { findTaggedTypes } from './recorder';
 
 const PUBLISH_ACTION = 'plugin::skill-mapping.tagging.publish';
@@ -38,16 +39,6 @@ export async function writeExternalTags(strapi: Core.Strapi, ctx: any, contentId
       field: 'skill_tags',
     });
   }
-  // Checked here as well as on save so issue paths use the request's own indexes, not those of
-  // the merged list with the editor's tags in front.
-  const parsed = TagListInput.safeParse(body.skill_tags);
-  if (!parsed.success) {
-    const issues = formatZodIssues(parsed.error, 'skill_tags');
-    throw badRequest('SKILL_TAGS_INVALID', `skill_tags has ${issues.length} invalid value(s): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}.`, {
-      field: 'skill_tags',
-      issues,
-    });
-  }
   if (body.publish === true && !mayPublish(ctx)) {
     throw forbidden('TAGS_PUBLISH_FORBIDDEN', `this API token may write tags but not publish; send "publish": false, or grant the token the action ${PUBLISH_ACTION}.`);
   }
@@ -60,7 +51,11 @@ export async function writeExternalTags(strapi: Core.Strapi, ctx: any, contentId
     });
   }
 
-  const editorTags = normalizeTags(parseJsonColumn((current as any)[field])).filter((tag) => tag.source !== 'ai');
+  const currentTags = normalizeTags(parseJsonColumn((current as any)[field]));
+  // Validated here as well as on save, so issue paths use the request's own indexes rather than
+  // those of the merged list with the editor's tags in front.
+  await validateSkillTags(strapi, strapi.db.connection, 'skill_tags', body.skill_tags, currentTags.filter((tag) => tag.source === 'ai'));
+  const editorTags = currentTags.filter((tag) => tag.source !== 'ai');
   const editorIds = new Set(editorTags.map((tag) => tag.skill_id));
   const aiTags = body.skill_tags
     .filter((tag: any) => !(tag && editorIds.has(tag.skill_id)))
