@@ -4,6 +4,7 @@ const { describeWhenReady } = require('../helpers/requirements');
 const { startTestStack } = require('../helpers/stack');
 const { CmsClient, ConnectorClient } = require('../helpers/clients');
 const { waitFor, readWholeFeed } = require('../helpers/http');
+const { postgresServerUrl, createDatabase } = require('../helpers/postgres');
 
 const PLANNED = ['50 changes during an outage converge', 'no change applied twice'];
 
@@ -17,15 +18,32 @@ const activeTags = (item) =>
     .map((tag) => `${tag.skill_id}:${tag.confidence}`)
     .sort();
 
-describeWhenReady('connector outage', PLANNED, () => {
+// The connector on its default SQLite file, and on PostgreSQL as in a replicated deployment.
+const postgresUrl = postgresServerUrl('connector outage');
+const DIALECTS = [
+  { name: 'SQLite', database: async () => ({ env: {}, drop: async () => {} }) },
+  ...(postgresUrl
+    ? [{
+        name: 'PostgreSQL',
+        database: async () => {
+          const created = await createDatabase(postgresUrl, 'outage');
+          return { env: { DATABASE_URL: created.url }, drop: created.drop };
+        },
+      }]
+    : []),
+];
+
+describeWhenReady.each(DIALECTS)('connector outage on $name', PLANNED, ({ database }) => {
   let env;
+  let db;
   let cms;
   let connector;
   let courses;
 
   beforeAll(async () => {
+    db = await database();
     // Delta reconciliation every 2 s, so both recovery paths (push retries and the pull feed) race.
-    env = await startTestStack('outage', { connectorEnv: { RECONCILE_INTERVAL_MS: '2000' } });
+    env = await startTestStack('outage', { connectorEnv: { RECONCILE_INTERVAL_MS: '2000', ...db.env } });
     cms = new CmsClient(env.credentials);
     connector = new ConnectorClient(env.credentials);
     courses = (await cms.untaggedCourses(COURSES + 5)).slice(5);
@@ -33,6 +51,7 @@ describeWhenReady('connector outage', PLANNED, () => {
 
   afterAll(async () => {
     if (env) await env.stack.stop();
+    if (db) await db.drop();
   });
 
   test('50 changes during an outage converge', async () => {

@@ -32,4 +32,9 @@ function describeWhenReady(title, planned, body) {
   });
 }
 
+/** Runs `describeWhenReady` once per row of `table`, with `$name` in the title replaced by `row.name`. */
+describeWhenReady.each = (table) => (title, planned, body) => {
+  for (const row of table) describeWhenReady(title.replace('$name', row.name), planned, () => body(row));
+};
+
 module.exports = { describeWhenReady, missingPieces };
