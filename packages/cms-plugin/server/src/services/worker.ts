@@ -18,8 +18,8 @@ import { pruneOldRows } from './retention';
  * - lease: `lease_owner` + `lease_until_ms` reserve a row for one worker. An expired lease (from a
  *   crashed instance) makes the row claimable again. So a row may be sent twice after a crash, but
  *   not by two live instances at once while the lease runs.
- * - ordering key: content id + locale (or skill id); a row is claimable only when no older row with
- *   the same key and endpoint is still pending or retrying, so receivers get an item's events in
+ * - ordering key: content id + locale, or skill id. A row is claimable only when no older row with
+ *   the same key and endpoint is still pending or retrying. So receivers get an item's events in
  *   `metadata_version` order.
  */
 
@@ -219,9 +219,9 @@ export class DeliveryWorker {
     );
     if (endpoints.size === 0) return 0;
 
-    // The lease has to outlast the whole batch: a batch sends in ceil(batch / concurrency) waves
-    // of at most one timeout each, and a lease that ran out mid-batch would let another instance
-    // send the same rows at the same time.
+    // The lease has to outlast the whole batch, which sends in ceil(batch / concurrency) waves of
+    // at most one timeout each. A lease that ran out mid-batch would let another instance send the
+    // same rows at the same time.
     const waves = Math.ceil(config.batchSize / config.concurrency);
     const leaseMs = Math.max(config.leaseMs, waves * config.requestTimeoutMs + 10_000);
     const rows = await this.claim(knex, [...endpoints.keys()], config.batchSize, leaseMs);
