@@ -18,6 +18,8 @@ import { Reconciler } from './reconcile/reconciler';
 import { InboxWriter } from './state/inbox-writer';
 import { pruneRetention } from './state/retention';
 
+const INGEST_PRIORITY_MAX_MS = 50;
+
 export interface Connector {
   config: ConnectorConfig;
   db: Db;
@@ -112,6 +114,7 @@ export async function createConnector(options: { config: ConnectorConfig; env: N
     throw error;
   }
 
+  const inbox = new InboxWriter(db);
   const applyWorker = new ApplyWorker({
     db,
     logger: logger.child({ component: 'apply' }),
@@ -119,6 +122,9 @@ export async function createConnector(options: { config: ConnectorConfig; env: N
     bands,
     pollIntervalMs: config.APPLY_POLL_INTERVAL_MS,
     maxAttempts: config.APPLY_MAX_ATTEMPTS,
+    // Ingest goes first, but never for longer than INGEST_PRIORITY_MAX_MS, so applies keep moving
+    // under sustained load.
+    beforeApply: () => Promise.race([inbox.whenIdle(), new Promise<void>((resolve) => setTimeout(resolve, INGEST_PRIORITY_MAX_MS))]),
   });
   const adapterLogger = logger.child({ component: 'adapter', adapter: adapter.name });
   const adapterWorker = new AdapterWorker({
@@ -140,7 +146,7 @@ export async function createConnector(options: { config: ConnectorConfig; env: N
     logger,
     metrics,
     keys,
-    inbox: new InboxWriter(db),
+    inbox,
     bands,
     webhookSecrets: webhookSecrets(config),
     onEventStored: () => applyWorker.wake(),

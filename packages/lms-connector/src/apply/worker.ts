@@ -12,6 +12,8 @@ export interface ApplyWorkerOptions {
   bands: readonly ProficiencyBand[];
   pollIntervalMs: number;
   maxAttempts: number;
+  /** Awaited before each apply transaction; ingest uses it to write accepted events first. */
+  beforeApply?: () => Promise<void>;
 }
 
 interface Claimed {
@@ -61,9 +63,12 @@ export class ApplyWorker {
   private async loop(): Promise<void> {
     while (this.running) {
       try {
-        while (this.running && (await this.applyNext())) {
-          // Yield between transactions so requests waiting for the connection (ingest) get a turn.
+        for (;;) {
+          // Yield between transactions, and let pending inbox inserts go first, so a backlog of
+          // applies does not delay the 202 of new events: the inbox absorbs the difference.
           await new Promise((resolve) => setImmediate(resolve));
+          await this.options.beforeApply?.();
+          if (!this.running || !(await this.applyNext())) break;
         }
       } catch (error) {
         this.options.logger.error({ err: error }, 'apply worker loop failed; retrying after the poll interval');

@@ -20,8 +20,15 @@ const MAX_BATCH = 200;
 export class InboxWriter {
   private queue: Pending[] = [];
   private flushing = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly db: Db) {}
+
+  /** Resolves when no insert is queued or being written, so other writers can give ingest priority. */
+  whenIdle(): Promise<void> {
+    if (!this.flushing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
 
   insert(row: Insertable<InboxTable>): Promise<'inserted' | 'duplicate'> {
     return new Promise((resolve, reject) => {
@@ -53,5 +60,8 @@ export class InboxWriter {
       }
     }
     this.flushing = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
