@@ -28,6 +28,33 @@ export default {
             default: module.SkillTagsInput as unknown as ComponentType,
           })),
       },
+      options: {
+        advanced: [
+          {
+            sectionTitle: { id: 'global.settings', defaultMessage: 'Settings' },
+            items: [
+              {
+                name: 'required',
+                type: 'checkbox',
+                intlLabel: { id: getTranslation('field.options.required'), defaultMessage: 'Required field' },
+                description: {
+                  id: getTranslation('field.options.required.description'),
+                  defaultMessage: 'An entry cannot be saved while no skill is tagged',
+                },
+              },
+              {
+                name: 'private',
+                type: 'checkbox',
+                intlLabel: { id: getTranslation('field.options.private'), defaultMessage: 'Private field' },
+                description: {
+                  id: getTranslation('field.options.private.description'),
+                  defaultMessage: 'The field is left out of the content API responses',
+                },
+              },
+            ],
+          },
+        ],
+      },
     });
 
     app.addMenuLink({

@@ -179,6 +179,14 @@ describe('plugin admin UI in Chromium', () => {
     await screenshot('skills-page');
   }, 420_000);
 
+  step('Content-Type Builder lists the custom field', async () => {
+    // `strapi start` runs in production mode, where the builder shows fields but cannot add them.
+    await page.goto(`${app.url}/admin/plugins/content-type-builder/content-types/${COURSE_UID}`);
+    await page.getByText('skill_tags', { exact: true }).waitFor();
+    await page.getByText('Custom field', { exact: true }).waitFor();
+    await screenshot('content-type-builder');
+  });
+
   step('creates an endpoint and sends a test event', async () => {
     await page.goto(`${app.url}/admin/settings/skill-mapping/endpoints`);
     await page.getByRole('button', { name: 'Add endpoint' }).first().click();

@@ -31,7 +31,8 @@ export const SkillTagsInput = React.forwardRef<HTMLDivElement, SkillTagsInputPro
     const readOnly = disabled || isConfigLoading || !config.canTag;
     const taggedIds = React.useMemo(() => new Set(tags.map((tag) => tag.skill_id)), [tags]);
 
-    const setTags = (next: SkillTag[]) => field.onChange(name, next);
+    // An empty list is stored as null, the empty value Strapi's "required" check rejects.
+    const setTags = (next: SkillTag[]) => field.onChange(name, next.length > 0 ? next : null);
 
     const addSkill = (skill: Skill) => {
       if (taggedIds.has(skill.skill_id)) return;
