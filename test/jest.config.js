@@ -4,6 +4,10 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/e2e/**/*.test.js', '<rootDir>/docs/**/*.test.js'],
   testEnvironment: 'node',
+  // The Moodle suite imports the connector's Moodle test double, which is TypeScript.
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'es2022', esModuleInterop: true, types: ['node'] }, diagnostics: false }],
+  },
   globalSetup: '<rootDir>/helpers/global-setup.js',
   maxWorkers: 1,
   testTimeout: 300_000,

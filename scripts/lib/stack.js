@@ -55,7 +55,8 @@ class DemoStack {
     this.skillsFile = options.skillsFile || path.join(paths.data, 'skills.csv');
     // Courses come from examples/data/courses.csv; tests seed only the first `courseLimit` of them.
     this.courseLimit = options.courseLimit || 0;
-    this.frameworkFile = options.frameworkFile || path.join(paths.data, 'moodle_competency_framework_esco200.csv');
+    // null skips the import, for an LMS adapter that creates its competencies and records their ids.
+    this.frameworkFile = options.frameworkFile === undefined ? path.join(paths.data, 'moodle_competency_framework_esco200.csv') : options.frameworkFile;
     this.cmsEnvExtra = options.cmsEnv || {};
     this.connectorEnvExtra = options.connectorEnv || {};
     this.log = options.log || (() => {});
@@ -248,7 +249,7 @@ class DemoStack {
 
   /** Fills the skill mapping from the Moodle framework CSV once (its competency idnumbers are skill UUIDs). */
   async ensureMappings() {
-    if (this.state.isDone('connector-mappings')) return;
+    if (!this.frameworkFile || this.state.isDone('connector-mappings')) return;
     const { stdout } = await connectorCli(['mappings', 'import', this.frameworkFile], this.connectorEnv());
     this.state.markDone('connector-mappings');
     const report = JSON.parse(stdout);

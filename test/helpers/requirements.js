@@ -21,11 +21,11 @@ function missingPieces() {
 }
 
 /**
- * Returns jest's `describe`, or, when a piece is missing, a function that registers each planned test
- * as a todo naming the missing piece.
+ * Runs `describe`, or, when a piece (a shared one or one of `needs`) is missing, registers each planned
+ * test as a todo naming the missing piece.
  */
-function describeWhenReady(title, planned, body) {
-  const missing = missingPieces();
+function describeWhenReady(title, planned, body, { needs = [] } = {}) {
+  const missing = [...missingPieces(), ...needs.filter((piece) => !piece.present()).map((piece) => piece.name)];
   if (missing.length === 0) return describe(title, body);
   return describe(title, () => {
     for (const name of planned) test.todo(`${name} (needs ${missing.join(', ')})`);

@@ -25,7 +25,7 @@ const FAST_CONNECTOR_ENV = {
  * Starts the demo stack for one suite in its own folder under test/artifacts (kept after the run for
  * its logs) on free ports, with the small test catalog and 40 courses unless `fullCatalog` is set.
  */
-async function startTestStack(name, { cmsEnv = {}, connectorEnv = {}, fullCatalog = false } = {}) {
+async function startTestStack(name, { cmsEnv = {}, connectorEnv = {}, fullCatalog = false, frameworkFile } = {}) {
   const demoDir = path.join(ARTIFACTS, `${name}-${randomBytes(3).toString('hex')}`);
   fs.mkdirSync(demoDir, { recursive: true });
   const catalog = writeTestCatalog(demoDir);
@@ -38,6 +38,7 @@ async function startTestStack(name, { cmsEnv = {}, connectorEnv = {}, fullCatalo
     build: false,
     skillsFile: fullCatalog ? undefined : catalog.file,
     courseLimit: fullCatalog ? 0 : 40,
+    frameworkFile,
     cmsEnv: { ...FAST_CMS_ENV, ...cmsEnv },
     connectorEnv: { ...FAST_CONNECTOR_ENV, ...connectorEnv },
     log: (line) => lines.push(line),
