@@ -40,6 +40,8 @@ function tailFile(file, count = 15) {
  * A long-running child (Strapi or the connector) in its own process group, so a Ctrl-C in the terminal
  * reaches only the orchestrator, which then stops the services in order and waits for them. Output goes
  * to a log file, never to the terminal, because both services log at info level.
+ * NOTE: if the orchestrator itself is killed with SIGKILL, the services keep running; the next
+ * `npm start` then reports their ports as in use.
  */
 class Service {
   constructor({ name, command, args, cwd, env, logFile }) {
