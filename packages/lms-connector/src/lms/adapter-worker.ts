@@ -31,6 +31,9 @@ const plus = (ms: number) => new Date(Date.now() + ms).toISOString();
  * transaction, where a row lock cannot cover it. Every release checks that this worker still owns the
  * row. `retryable` failures stay pending with exponential backoff and full jitter, `permanent` ones
  * are marked failed, and `paused` stops all claims until `probe` succeeds.
+ *
+ * NOTE: one task runs at a time per process, so LMS calls are never concurrent within a process; the
+ * adaptive concurrency the reconciliation page size uses is not applied to LMS calls.
  */
 export class AdapterWorker {
   private readonly workerId = randomUUID();
