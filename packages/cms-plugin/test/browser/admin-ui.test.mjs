@@ -41,7 +41,7 @@ const screenshot = async (name, target = page) => {
 };
 
 /** Polls `check` until it returns a truthy value, at most `attempts` times. */
-const waitFor = async (check, { intervalMs = 500, attempts = 240, what = 'condition' } = {}) => {
+const waitFor = async (check, { intervalMs = 500, attempts = 160, what = 'condition' } = {}) => {
   let last;
   for (let i = 0; i < attempts; i += 1) {
     last = await check();
@@ -301,7 +301,7 @@ describe('plugin admin UI in Chromium', () => {
         await screenshot(`deliveries-${newest.status}`);
       }
       return newest?.status === 'dead';
-    }, { intervalMs: 300, what: 'the event to go dead' });
+    }, { intervalMs: 300, attempts: 100, what: 'the event to go dead' });
 
     assert.deepEqual(seen.filter((status) => status !== 'delivered'), ['pending', 'retrying', 'dead']);
     assert.notEqual(await page.locator('[data-counter="dead"]').innerText(), '0');
@@ -487,5 +487,22 @@ describe('plugin admin UI in Chromium', () => {
     }, { what: 'the replayed content events' });
     // A replayed event keeps its event_id, so receivers deduplicate it.
     assert.deepEqual(new Set(replayed), sentBefore);
+  });
+
+  step('Deliveries filters narrow the list', async () => {
+    await page.goto(`${app.url}${PLUGIN_PATH}/deliveries`);
+    await page.locator('[data-testid="delivery-row"]').first().waitFor();
+
+    await page.getByRole('combobox', { name: 'Event type' }).click();
+    await page.getByRole('option', { name: 'content.tag.deprecated' }).click();
+    await waitFor(async () => {
+      const rows = await deliveryRows();
+      return rows.length > 0 && rows.every((row) => row.eventType === 'content.tag.deprecated');
+    }, { what: 'only content.tag.deprecated rows' });
+
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Dead' }).click();
+    await page.getByText('No deliveries match these filters.').waitFor();
+    await screenshot('deliveries-filtered');
   });
 });
