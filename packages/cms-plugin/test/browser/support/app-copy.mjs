@@ -58,8 +58,11 @@ export const syncAppCopy = () => {
     }
   }
 
+  // The link is absolute, so a repository moved to another folder needs a new one.
   const pluginLink = path.join(COPY_ROOT, 'packages', 'cms-plugin');
-  if (!fs.existsSync(pluginLink)) {
+  const linkTarget = fs.lstatSync(pluginLink, { throwIfNoEntry: false }) ? fs.readlinkSync(pluginLink) : null;
+  if (linkTarget !== PLUGIN_DIR) {
+    fs.rmSync(pluginLink, { force: true });
     fs.mkdirSync(path.dirname(pluginLink), { recursive: true });
     fs.symlinkSync(PLUGIN_DIR, pluginLink, 'dir');
   }
