@@ -36,6 +36,16 @@ describe('skill-connector CLI', () => {
     expect(result.stderr).toContain('SURPRISE: unknown key');
   });
 
+  test('serve with bad bands or adapter exits 2', () => {
+    const result = runCli(['serve'], { ...env, WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', PROFICIENCY_BANDS: 'expert:2', LMS_ADAPTER: 'blackboard' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('LMS_ADAPTER="blackboard": unknown adapter');
+    const bands = runCli(['serve'], { ...env, WEBHOOK_SECRETS: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', PROFICIENCY_BANDS: 'expert:2' });
+    expect(bands.status).toBe(2);
+    expect(bands.stderr).toContain('PROFICIENCY_BANDS="expert:2"');
+    expect(bands.stderr).not.toContain('whsec_');
+  });
+
   test('serve without secrets exits 2', () => {
     const result = runCli(['serve'], env);
     expect(result.status).toBe(2);
