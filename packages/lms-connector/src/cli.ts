@@ -161,7 +161,7 @@ export function buildProgram(): Command {
         throw new CommandFailure(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code}); check the path.`);
       }
       const parsed = parseMappingCsv(text);
-      print(await withDb(config, (db) => importMappings(db, parsed)));
+      print(await withDb(config, (db) => importMappings(db, parsed, config.LMS_ADAPTER)));
     });
 
   program

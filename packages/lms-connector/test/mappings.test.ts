@@ -26,7 +26,9 @@ describe('mapping CSV parser', () => {
     expect(parsed.format).toBe('moodle');
     expect(parsed.rows).toHaveLength(200);
     expect(parsed.skipped).toBe(4);
-    expect(parsed.rows.find((row) => row.key === PYTHON_SKILL)?.value).toBe('5');
+    // The exported id belongs to the site that wrote the file; the row keeps the idnumber for the adapter.
+    expect(parsed.rows.find((row) => row.key === PYTHON_SKILL)?.value).toBe(PYTHON_SKILL);
+    expect(parsed.rows.every((row) => row.value === row.key)).toBe(true);
   });
 
   test('unknown header is rejected with the reason', () => {
@@ -67,7 +69,14 @@ describeEachDialect('mapping API', (target) => {
     expect(((await again.json()) as { unchanged: number }).unchanged).toBe(200);
 
     const python = await t.get(`/mappings/skills/${PYTHON_SKILL}`);
-    expect(((await python.json()) as { lms_competency_id: string }).lms_competency_id).toBe('5');
+    expect(((await python.json()) as { lms_competency_id: string }).lms_competency_id).toBe(PYTHON_SKILL);
+
+    // A resolved LMS id survives a later framework import of the same skill.
+    await fetch(`${t.url}/mappings/skills/${PYTHON_SKILL}`, authed(t.writeKey, { method: 'PUT', body: JSON.stringify({ lms_competency_id: '5' }), headers: { 'content-type': 'application/json' } }));
+    const third = await fetch(`${t.url}/mappings/import`, authed(t.writeKey, { method: 'POST', body: FRAMEWORK_CSV, headers: { 'content-type': 'text/csv' } }));
+    expect(((await third.json()) as { unchanged: number }).unchanged).toBe(200);
+    const resolved = await t.get(`/mappings/skills/${PYTHON_SKILL}`);
+    expect(((await resolved.json()) as { lms_competency_id: string }).lms_competency_id).toBe('5');
   });
 
   test('invalid import writes nothing', async () => {

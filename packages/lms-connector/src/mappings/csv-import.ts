@@ -29,7 +29,6 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 // Header cells of Moodle's tool_lpimportcsv format that identify it (Moodle writes them in English).
 const MOODLE_ID_NUMBER = 'id number';
 const MOODLE_IS_FRAMEWORK = 'is framework';
-const MOODLE_EXPORTED_ID = 'exported id (optional)';
 
 function detectDelimiter(text: string): ',' | ';' {
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
@@ -107,7 +106,6 @@ function twoColumn(
 function moodleFramework(columns: string[], body: string[][]): ParsedMappings {
   const idNumberAt = columns.indexOf(MOODLE_ID_NUMBER);
   const frameworkAt = columns.indexOf(MOODLE_IS_FRAMEWORK);
-  const exportedAt = columns.indexOf(MOODLE_EXPORTED_ID);
   const issues: Issue[] = [];
   const rows: ParsedMappings['rows'] = [];
   let skipped = 0;
@@ -120,13 +118,10 @@ function moodleFramework(columns: string[], body: string[][]): ParsedMappings {
       skipped += 1;
       return;
     }
-    // Moodle's export writes the competency's id on the exporting site. A file built elsewhere has
-    // none, so the idnumber (the skill UUID) identifies the competency in Moodle instead.
-    const exported = exportedAt >= 0 ? (record[exportedAt] ?? '').trim() : '';
-    const value = /^[1-9]\d*$/.test(exported) ? exported : idNumber;
-    const valueIssue = lmsIdIssue(value, 'lms_competency_id', line);
-    if (valueIssue) issues.push(valueIssue);
-    rows.push({ key: idNumber, value, line });
+    // The "Exported id" column holds the competency's id on the site that wrote the file, which may
+    // be another site; trusting it could point a skill at an unrelated competency. The row therefore
+    // records the idnumber itself, and the LMS adapter resolves it to this site's id.
+    rows.push({ key: idNumber, value: idNumber, line });
   });
 
   if (issues.length > 0) throw invalidRows(issues);

@@ -4,7 +4,7 @@ import type { Db } from '../db/connection';
 import type { Database } from '../db/types';
 import { enqueueAdapterTask } from '../state/adapter-tasks';
 import { writeAudit } from '../state/audit';
-import type { MappingKind, ParsedMappings } from './csv-import';
+import { CsvImportError, type MappingKind, type ParsedMappings } from './csv-import';
 
 export class MappingError extends Error {
   constructor(
@@ -41,10 +41,32 @@ export function checkLmsId(column: string, value: unknown): string {
   return value.trim();
 }
 
-async function writeOne(trx: Kysely<Database>, kind: MappingKind, key: string, value: string, now: string): Promise<'created' | 'updated' | 'unchanged'> {
+/** A Moodle record id: what the Moodle adapter needs once a competency reference is resolved. */
+export const MOODLE_ID = /^[1-9]\d{0,15}$/;
+
+/**
+ * Rejects a competency id the configured LMS cannot use. Moodle ids are positive integers; an idnumber
+ * (the skill UUID) only comes from a framework CSV, which the adapter then resolves.
+ */
+export function checkCompetencyIdForLms(lmsAdapter: string, value: string): void {
+  if (lmsAdapter === 'moodle' && !MOODLE_ID.test(value)) {
+    throw new MappingError(
+      'MAPPING_INVALID',
+      `lms_competency_id "${value.slice(0, 80)}" is not a Moodle competency id; with LMS_ADAPTER=moodle send the competency's numeric id, e.g. {"lms_competency_id": "42"}, or delete the mapping and let the adapter find the competency by its idnumber (the skill UUID).`,
+    );
+  }
+}
+
+interface WriteOptions {
+  /** A framework CSV row: the skill is in the framework, but an id the adapter already resolved is kept. */
+  keepResolved?: boolean;
+}
+
+async function writeOne(trx: Kysely<Database>, kind: MappingKind, key: string, value: string, now: string, options: WriteOptions = {}): Promise<'created' | 'updated' | 'unchanged'> {
   if (kind === 'skill') {
     const before = await trx.selectFrom('skill_mapping').selectAll().where('skill_id', '=', key).executeTakeFirst();
     if (before?.lms_competency_id === value) return 'unchanged';
+    if (before && options.keepResolved && MOODLE_ID.test(before.lms_competency_id)) return 'unchanged';
     const skill = await trx.selectFrom('skill').select('status').where('skill_id', '=', key).executeTakeFirst();
     const row = { skill_id: key, lms_competency_id: value, status: skill?.status === 'deprecated' ? 'deprecated' : 'active', updated_at: now };
     await trx.insertInto('skill_mapping').values(row).onConflict((oc) => oc.column('skill_id').doUpdateSet(row)).execute();
@@ -64,8 +86,9 @@ async function writeOne(trx: Kysely<Database>, kind: MappingKind, key: string, v
   return before ? 'updated' : 'created';
 }
 
-export async function putMapping(db: Db, kind: MappingKind, key: string, value: string): Promise<'created' | 'updated' | 'unchanged'> {
+export async function putMapping(db: Db, kind: MappingKind, key: string, value: string, lmsAdapter = 'none'): Promise<'created' | 'updated' | 'unchanged'> {
   checkKey(kind, key);
+  if (kind === 'skill') checkCompetencyIdForLms(lmsAdapter, value);
   const now = new Date().toISOString();
   return db.kysely.transaction().execute((trx) => writeOne(trx, kind, key, value, now));
 }
@@ -84,11 +107,20 @@ export async function deleteMapping(db: Db, kind: MappingKind, key: string): Pro
 }
 
 /** Writes every parsed row in one transaction: a failure leaves the table as it was. */
-export async function importMappings(db: Db, parsed: ParsedMappings): Promise<ImportReport> {
+export async function importMappings(db: Db, parsed: ParsedMappings, lmsAdapter = 'none'): Promise<ImportReport> {
+  if (parsed.format === 'skill') {
+    const issues = parsed.rows
+      .filter((row) => lmsAdapter === 'moodle' && !MOODLE_ID.test(row.value))
+      .map((row) => ({ path: `line ${row.line}.lms_competency_id`, code: 'invalid_format', message: `lms_competency_id "${row.value.slice(0, 60)}" is not a Moodle competency id (a positive integer), which LMS_ADAPTER=moodle needs` }));
+    if (issues.length > 0) {
+      throw new CsvImportError('CSV_INVALID', `${issues.length} row(s) are invalid; nothing was imported. Fix every listed line and import the file again.`, issues);
+    }
+  }
   const now = new Date().toISOString();
+  const options: WriteOptions = { keepResolved: parsed.format === 'moodle' };
   const report: ImportReport = { format: parsed.format, rows: parsed.rows.length, created: 0, updated: 0, unchanged: 0, skipped: parsed.skipped };
   await db.kysely.transaction().execute(async (trx) => {
-    for (const row of parsed.rows) report[await writeOne(trx, parsed.kind, row.key, row.value, now)] += 1;
+    for (const row of parsed.rows) report[await writeOne(trx, parsed.kind, row.key, row.value, now, options)] += 1;
   });
   return report;
 }

@@ -189,14 +189,22 @@ export class MoodleAdapter implements LmsAdapter {
     return true;
   }
 
-  /** Returns the Moodle competency id of a skill, creating the competency on first use. */
+  /**
+   * Returns the Moodle competency id of a skill. A mapping without a Moodle id (a framework CSV row
+   * records the idnumber) is resolved by idnumber; the competency is created when Moodle has none.
+   */
   private async competencyIdFor(skillId: string, frameworkId: number, ctx: AdapterContext): Promise<number> {
-    const mapped = await ctx.getCompetencyId(skillId);
-    if (mapped !== null) return parseCompetencyId(skillId, mapped);
+    const mapped = moodleId(await ctx.getCompetencyId(skillId));
+    if (mapped !== null) return mapped;
 
     const skill = await ctx.getSkill(skillId);
     if (!skill) {
       throw new AdapterError('permanent', 'MOODLE_SKILL_UNKNOWN', `Skill ${skillId} is tagged but missing from the connector catalog; run a full reconciliation, then replay the task`);
+    }
+    const found = await this.api.findCompetencyByIdnumber(frameworkId, skillId);
+    if (found) {
+      await ctx.setCompetencyId(skillId, String(found.id));
+      return found.id;
     }
     return this.createCompetency(skill, frameworkId, ctx);
   }
@@ -225,12 +233,19 @@ export class MoodleAdapter implements LmsAdapter {
     }
   }
 
-  /** Loads the skill's competency through the mapping, else by idnumber (then recorded); null when Moodle has none. */
+  /**
+   * Loads the skill's competency through the mapping when it holds a Moodle id of a competency with the
+   * skill's idnumber, else by idnumber (then recorded); null when Moodle has none.
+   */
   private async loadCompetency(skill: AdapterSkill, frameworkId: number, ctx: AdapterContext): Promise<MoodleCompetency | null> {
     const mapped = await ctx.getCompetencyId(skill.skill_id);
-    if (mapped !== null) {
+    const mappedId = moodleId(mapped);
+    if (mappedId !== null) {
       try {
-        return await this.api.readCompetency(parseCompetencyId(skill.skill_id, mapped));
+        const competency = await this.api.readCompetency(mappedId);
+        // An id typed by hand or taken from another site may name an unrelated competency.
+        if (competency.idnumber === skill.skill_id) return competency;
+        ctx.logger.warn({ skill_id: skill.skill_id, competency_id: mappedId, idnumber: competency.idnumber }, 'mapped Moodle competency has another idnumber; looking it up by idnumber');
       } catch (error) {
         if (!(error instanceof MoodleCallError && error.code === 'MOODLE_RECORD_NOT_FOUND')) throw error;
         ctx.logger.warn({ skill_id: skill.skill_id, competency_id: mapped }, 'mapped Moodle competency no longer exists; looking it up by idnumber');
@@ -390,16 +405,14 @@ export class MoodleAdapter implements LmsAdapter {
   }
 }
 
-function parseCompetencyId(skillId: string, value: string): number {
+/**
+ * Reads a mapped competency reference as a Moodle id. Anything else (no mapping, or the idnumber a
+ * framework CSV records) is null: the competency is then found by its idnumber.
+ */
+function moodleId(value: string | null): number | null {
+  if (value === null || !/^[1-9]\d*$/.test(value)) return null;
   const id = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(id) || id < 1) {
-    throw new AdapterError(
-      'permanent',
-      'MOODLE_COMPETENCY_ID_INVALID',
-      `Skill ${skillId} is mapped to competency id ${JSON.stringify(value)}, which is not a Moodle id; fix it with PUT /mappings/skills/${skillId} or delete the mapping`,
-    );
-  }
-  return id;
+  return Number.isSafeInteger(id) ? id : null;
 }
 
 /** Reads `COURSEID` or `COURSEID:CMID` (an activity in that course). */

@@ -60,7 +60,7 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
   app.put<{ Params: { skillId: string }; Body: { lms_competency_id?: unknown } }>('/mappings/skills/:skillId', { preHandler: write }, async (request) => {
     try {
       const value = checkLmsId('lms_competency_id', request.body?.lms_competency_id);
-      const result = await putMapping(deps.db, 'skill', request.params.skillId, value);
+      const result = await putMapping(deps.db, 'skill', request.params.skillId, value, deps.config.LMS_ADAPTER);
       return { skill_id: request.params.skillId, lms_competency_id: value, result };
     } catch (error) {
       throw asProblem(error);
@@ -128,7 +128,7 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
     }
     try {
       const parsed = parseMappingCsv(request.body);
-      const report = await importMappings(deps.db, parsed);
+      const report = await importMappings(deps.db, parsed, deps.config.LMS_ADAPTER);
       request.log.info({ ...report }, 'mappings imported');
       return report;
     } catch (error) {
