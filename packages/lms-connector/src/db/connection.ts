@@ -73,8 +73,11 @@ function cachePreparedStatements(database: SqliteDatabase.Database): void {
 export function openDb(databaseUrl: string | undefined, options: { poolMax?: number } = {}): Db {
   if (dialectOf(databaseUrl) === 'postgres') {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolMax ?? 10 });
-    // An idle client losing its connection must not crash the process; the next query reports it.
+    // A client losing its connection (server restart, pg_terminate_backend, a dropped database) must
+    // not crash the process: the pool reports idle clients, and a checked-out client between two
+    // queries of a transaction emits on itself. The next query on that client fails and reports it.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       kysely,
