@@ -13,6 +13,7 @@ import { enqueueAdapterTask } from '../state/adapter-tasks';
 import { writeAudit } from '../state/audit';
 import { loadContent, localeKey, markContentDeleted, replaceContent } from '../state/content';
 import { appendChange } from '../state/feed';
+import { withLowerCaseSkillIds } from '../state/skill-id';
 
 export type ApplyOutcome =
   | { result: 'applied'; subject: string }
@@ -30,7 +31,8 @@ export interface ApplyOptions {
  * stored one, and a skill event only with a higher `version`. Anything else is stale: acknowledged and
  * recorded in the audit log without touching state.
  */
-export async function applyEvent(trx: Kysely<Database>, event: SkillMappingEvent, options: ApplyOptions): Promise<ApplyOutcome> {
+export async function applyEvent(trx: Kysely<Database>, input: SkillMappingEvent, options: ApplyOptions): Promise<ApplyOutcome> {
+  const event = withLowerCaseSkillIds(input);
   switch (event.event_type) {
     case 'content.tag.updated':
       return applyTagUpdated(trx, event, options);

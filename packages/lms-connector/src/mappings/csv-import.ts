@@ -1,6 +1,7 @@
 import type { Issue } from '@skill-mapping/shared-schema';
 import { ContentId, Uuid } from '@skill-mapping/shared-schema';
 import { parse } from 'csv-parse/sync';
+import { normalizeSkillId } from '../state/skill-id';
 
 export type MappingKind = 'skill' | 'content';
 
@@ -84,7 +85,8 @@ function twoColumn(
 
   body.forEach((record, index) => {
     const line = index + 2;
-    const key = (record[0] ?? '').trim();
+    const rawKey = (record[0] ?? '').trim();
+    const key = kind === 'skill' ? normalizeSkillId(rawKey) : rawKey;
     const value = (record[1] ?? '').trim();
     if (!keySchema.safeParse(key).success) {
       issues.push({ path: `line ${line}.${keyColumn}`, code: 'invalid_format', message: `${keyColumn} "${key.slice(0, 60)}" is not a valid ${kind === 'skill' ? 'UUID' : 'content id'}` });
@@ -112,7 +114,7 @@ function moodleFramework(columns: string[], body: string[][]): ParsedMappings {
 
   body.forEach((record, index) => {
     const line = index + 2;
-    const idNumber = (record[idNumberAt] ?? '').trim();
+    const idNumber = normalizeSkillId((record[idNumberAt] ?? '').trim());
     // The framework row and grouping competencies (idnumbers that are not UUIDs) map to no skill.
     if ((record[frameworkAt] ?? '').trim() === '1' || !Uuid.safeParse(idNumber).success) {
       skipped += 1;

@@ -2,6 +2,7 @@ import { ContentId, Uuid } from '@skill-mapping/shared-schema';
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/connection';
 import type { Database } from '../db/types';
+import { normalizeSkillId } from '../state/skill-id';
 import { enqueueAdapterTask } from '../state/adapter-tasks';
 import { writeAudit } from '../state/audit';
 import { CsvImportError, type MappingKind, type ParsedMappings } from './csv-import';
@@ -88,12 +89,14 @@ async function writeOne(trx: Kysely<Database>, kind: MappingKind, key: string, v
 
 export async function putMapping(db: Db, kind: MappingKind, key: string, value: string, lmsAdapter = 'none'): Promise<'created' | 'updated' | 'unchanged'> {
   checkKey(kind, key);
+  if (kind === 'skill') key = normalizeSkillId(key);
   if (kind === 'skill') checkCompetencyIdForLms(lmsAdapter, value);
   const now = new Date().toISOString();
   return db.kysely.transaction().execute((trx) => writeOne(trx, kind, key, value, now));
 }
 
 export async function deleteMapping(db: Db, kind: MappingKind, key: string): Promise<void> {
+  if (kind === 'skill') key = normalizeSkillId(key);
   const now = new Date().toISOString();
   await db.kysely.transaction().execute(async (trx) => {
     const table = kind === 'skill' ? 'skill_mapping' : 'content_mapping';

@@ -1,6 +1,7 @@
 import { ChangesPage, ContentPage, ContentSkills, SkillsPage } from '@skill-mapping/shared-schema';
 import axios, { type AxiosInstance, isAxiosError } from 'axios';
 import type { z } from 'zod';
+import { withLowerCaseSkillIds } from '../state/skill-id';
 
 export class CmsError extends Error {
   constructor(
@@ -82,6 +83,6 @@ export class CmsClient {
       const first = parsed.error.issues[0];
       throw new CmsError('CMS_RESPONSE_INVALID', `${where} returned an unexpected shape (${first?.path.join('.') ?? ''}: ${first?.message ?? ''}); check CMS_PULL_PATH and the plugin version.`, false, response.status);
     }
-    return parsed.data;
+    return withLowerCaseSkillIds(parsed.data);
   }
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { CsvImportError, parseMappingCsv } from '../../mappings/csv-import';
 import { checkLmsId, deleteMapping, importMappings, MappingError, putMapping } from '../../mappings/store';
 import { decodeKeyset, encodeKeyset } from '../../state/keyset';
+import { normalizeSkillId } from '../../state/skill-id';
 import type { AppDeps } from '../app';
 import { requireScope } from '../auth';
 import { cursorProblem, parsePaging } from '../paging';
@@ -52,7 +53,7 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
   });
 
   app.get<{ Params: { skillId: string } }>('/mappings/skills/:skillId', { preHandler: read }, async (request) => {
-    const row = await db.selectFrom('skill_mapping').selectAll().where('skill_id', '=', request.params.skillId).executeTakeFirst();
+    const row = await db.selectFrom('skill_mapping').selectAll().where('skill_id', '=', normalizeSkillId(request.params.skillId)).executeTakeFirst();
     if (!row) throw new ProblemError('MAPPING_NOT_FOUND', `Skill ${request.params.skillId.slice(0, 80)} has no LMS competency mapping; set one with PUT /mappings/skills/:skillId.`);
     return row;
   });
@@ -61,7 +62,7 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
     try {
       const value = checkLmsId('lms_competency_id', request.body?.lms_competency_id);
       const result = await putMapping(deps.db, 'skill', request.params.skillId, value, deps.config.LMS_ADAPTER);
-      return { skill_id: request.params.skillId, lms_competency_id: value, result };
+      return { skill_id: normalizeSkillId(request.params.skillId), lms_competency_id: value, result };
     } catch (error) {
       throw asProblem(error);
     }
