@@ -154,9 +154,9 @@ export function buildProgram(): Command {
     .argument('<file>', 'CSV file (UTF-8, optional BOM, "," or ";" delimited)')
     .action(async (file: string, _options, command: Command) => {
       const config = configFrom(command);
-      let text: string;
+      let text: Buffer;
       try {
-        text = fs.readFileSync(file, 'utf8');
+        text = fs.readFileSync(file);
       } catch (error) {
         throw new CommandFailure(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code}); check the path.`);
       }

@@ -85,6 +85,13 @@ describe('skill-connector CLI', () => {
     const failed = runCli(['mappings', 'import', bad], env);
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('line 3.skill_id');
+
+    const latin1 = path.join(dir, 'latin1.csv');
+    fs.writeFileSync(latin1, Buffer.concat([Buffer.from('content_id,lms_course_id\ncaf'), Buffer.from([0xe9]), Buffer.from(',8\n')]));
+    const encoding = runCli(['mappings', 'import', latin1], env);
+    expect(encoding.status).toBe(1);
+    expect(encoding.stderr).toContain('CSV_ENCODING_INVALID');
+    expect(encoding.stderr).toContain('line 2');
   });
 
   test('replay rejects a malformed cursor', () => {

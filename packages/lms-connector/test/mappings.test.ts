@@ -31,6 +31,12 @@ describe('mapping CSV parser', () => {
     expect(parsed.rows.every((row) => row.value === row.key)).toBe(true);
   });
 
+  test('bytes that are not UTF-8 are rejected with their line', () => {
+    const latin1 = Buffer.concat([Buffer.from(`content_id,lms_course_id\ndoc-1,7\ncaf`), Buffer.from([0xe9]), Buffer.from(',8\n')]);
+    expect(() => parseMappingCsv(latin1)).toThrow(expect.objectContaining({ code: 'CSV_ENCODING_INVALID', message: expect.stringContaining('line 3') }));
+    expect(parseMappingCsv(Buffer.from('content_id,lms_course_id\ncafé,8\n')).rows[0]?.key).toBe('café');
+  });
+
   test('unknown header is rejected with the reason', () => {
     expect(() => parseMappingCsv('id,course\n1,2\n')).toThrow(expect.objectContaining({ code: 'CSV_HEADER_UNKNOWN', message: expect.stringContaining('skill_id,lms_competency_id') }));
   });
@@ -87,6 +93,16 @@ describeEachDialect('mapping API', (target) => {
     expect(problem.code).toBe('CSV_INVALID');
     expect(problem.issues).toHaveLength(1);
     expect((await t.get(`/mappings/skills/${SKILLS[9]}`)).status).toBe(404);
+  });
+
+  test('a Latin-1 file is 400 CSV_ENCODING_INVALID and writes nothing', async () => {
+    const body = Buffer.concat([Buffer.from('content_id,lms_course_id\nlatin-doc,7\ncaf'), Buffer.from([0xe9]), Buffer.from(',8\n')]);
+    const response = await fetch(`${t.url}/mappings/import`, authed(t.writeKey, { method: 'POST', body, headers: { 'content-type': 'text/csv' } }));
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { code: string; detail: string };
+    expect(problem.code).toBe('CSV_ENCODING_INVALID');
+    expect(problem.detail).toContain('line 3');
+    expect((await t.get('/mappings/content/latin-doc')).status).toBe(404);
   });
 
   test('unknown header is 400 CSV_HEADER_UNKNOWN', async () => {

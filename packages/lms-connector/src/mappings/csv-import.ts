@@ -16,7 +16,7 @@ export interface ParsedMappings {
 
 export class CsvImportError extends Error {
   constructor(
-    readonly code: 'CSV_INVALID' | 'CSV_HEADER_UNKNOWN',
+    readonly code: 'CSV_INVALID' | 'CSV_HEADER_UNKNOWN' | 'CSV_ENCODING_INVALID',
     message: string,
     readonly issues: Issue[] = [],
   ) {
@@ -42,7 +42,8 @@ function detectDelimiter(text: string): ',' | ';' {
  * or a Moodle competency framework export whose `Id number` is the skill UUID. Handles a UTF-8 BOM,
  * `,` or `;` delimiters and quoted fields. Every bad row is reported at once, with its line number.
  */
-export function parseMappingCsv(text: string): ParsedMappings {
+export function parseMappingCsv(input: string | Buffer): ParsedMappings {
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
   let records: string[][];
   try {
     records = parse(text, { bom: true, delimiter: detectDelimiter(text.replace(/^\uFEFF/, '')), relax_column_count: true, skip_empty_lines: true });
@@ -62,6 +63,36 @@ export function parseMappingCsv(text: string): ParsedMappings {
     'CSV_HEADER_UNKNOWN',
     `The header "${header.join(',').slice(0, 200)}" matches no accepted format; use "skill_id,lms_competency_id", "content_id,lms_course_id", or a Moodle competency framework export (tool_lpimportcsv).`,
   );
+}
+
+/**
+ * Decodes UTF-8 strictly. A lenient decoder would turn the bytes of a Latin-1 or UTF-16 file into
+ * U+FFFD and store names and ids silently changed.
+ */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (;;) {
+      const end = bytes.indexOf(0x0a, start);
+      const slice = bytes.subarray(start, end === -1 ? bytes.length : end);
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(slice);
+      } catch {
+        break;
+      }
+      if (end === -1) break;
+      line += 1;
+      start = end + 1;
+    }
+    throw new CsvImportError(
+      'CSV_ENCODING_INVALID',
+      `The file is not valid UTF-8 (first bad byte on line ${line}); save it as UTF-8 (in a spreadsheet: "CSV UTF-8") and import it again.`,
+      [{ path: `line ${line}`, code: 'invalid_encoding', message: 'bytes that are not UTF-8' }],
+    );
+  }
 }
 
 function lmsIdIssue(value: string, column: string, line: number): Issue | undefined {

@@ -36,7 +36,7 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
   const read = requireScope(deps.keys, 'changes:read', 'mappings:write');
   const write = requireScope(deps.keys, 'mappings:write');
 
-  app.addContentTypeParser(['text/csv', 'text/plain', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser(['text/csv', 'text/plain', 'application/csv'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.get('/mappings/skills', { preHandler: read }, async (request) => {
     const { cursor, limit } = parsePaging(request.query);
@@ -124,11 +124,11 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
   });
 
   app.post('/mappings/import', { preHandler: write }, async (request) => {
-    if (typeof request.body !== 'string') {
+    if (!Buffer.isBuffer(request.body)) {
       throw new ProblemError('MEDIA_TYPE_UNSUPPORTED', 'Send the CSV file as the request body with Content-Type: text/csv.');
     }
     try {
-      const parsed = parseMappingCsv(request.body);
+      const parsed = parseMappingCsv(request.body as Buffer);
       const report = await importMappings(deps.db, parsed, deps.config.LMS_ADAPTER);
       request.log.info({ ...report }, 'mappings imported');
       return report;
