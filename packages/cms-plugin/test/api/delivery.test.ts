@@ -164,6 +164,32 @@ it('410 disables the endpoint', async () => {
   await target.stop();
 });
 
+it('events of an endpoint disabled by a 410 wait and arrive in order once it is enabled again', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 410 });
+  const documentId = await publishTagged('Gone then back');
+  await waitForRows(target.rows, (rows) => Number(rows[0]?.attempts) === 1);
+  expect((await services().endpoints.list()).results.find((e: any) => e.id === target.endpoint.id).enabled).toBe(false);
+
+  const tagSets = [[skillA, skillB], [skillB], [skillA]];
+  for (const skills of tagSets) {
+    await courses(booted.strapi).update({ documentId, data: { skill_tags: skills.map(tag) } });
+    await courses(booted.strapi).publish({ documentId });
+  }
+  const held = await target.rows();
+  expect(held).toHaveLength(4);
+  expect(held.every((row: any) => row.status !== 'delivered')).toBe(true);
+
+  await services().endpoints.update(target.endpoint.id, { enabled: true });
+  await waitForRows(target.rows, (rows) => rows.length === 4 && rows.every((row) => row.status === 'delivered'));
+  const versions = target.receiver
+    .delivered()
+    .filter((event) => event.body.data.content_id === documentId)
+    .map((event) => event.body.data.metadata_version);
+  expect(versions).toEqual([1, 2, 3, 4]);
+  await target.stop();
+});
+
 it('connection refused retries', async () => {
   const target = await withEndpoint();
   await target.receiver.stop();

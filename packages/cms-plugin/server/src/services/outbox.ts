@@ -43,12 +43,13 @@ export function buildEnvelope(eventType: EventType, data: Record<string, unknown
 }
 
 /**
- * Writes one outbox row per enabled endpoint that subscribes to the event, inside the caller's
- * transaction. The body is serialized here, once: the worker signs and sends these exact bytes,
+ * Writes one outbox row per endpoint that subscribes to the event, inside the caller's
+ * transaction. Disabled endpoints get their rows too: the worker holds them while the endpoint is
+ * disabled and sends them, in order, once it is enabled again, so a 410 or a pause loses nothing. The body is serialized here, once: the worker signs and sends these exact bytes,
  * and a replay sends them again with the same `event_id`. Returns the number of rows written.
  */
 export async function enqueueEvent(strapi: Core.Strapi, trx: Knex, options: EnqueueOptions): Promise<number> {
-  const endpoints = (await trx(TABLES.endpoint).select('*').where({ enabled: true })).map(parseEndpointRow);
+  const endpoints = (await trx(TABLES.endpoint).select('*')).map(parseEndpointRow);
   const matching = endpoints.filter(
     (endpoint) =>
       (endpoint.event_types.length === 0 || endpoint.event_types.includes(options.eventType)) &&
