@@ -11,7 +11,7 @@ import { CsvImportError, parseMappingCsv } from './mappings/csv-import';
 import { importMappings } from './mappings/store';
 import { createMetrics } from './metrics';
 import type { ReconcileProgress } from './reconcile/reconciler';
-import { createConnector, createReconciler, resolveBands } from './service';
+import { createConnector, createReconciler, loadServeConfig, resolveBands } from './service';
 import { FeedCursorError } from './state/feed-read';
 import { replayFrom } from './state/replay';
 
@@ -57,7 +57,8 @@ export function buildProgram(): Command {
     .command('serve')
     .description('Run migrations, then serve the HTTP API and run the apply, adapter and reconciliation workers until SIGINT or SIGTERM.')
     .action(async (_options, command: Command) => {
-      const config = configFrom(command);
+      const options = command.optsWithGlobals<{ config?: string }>();
+      const config = loadServeConfig(process.env, options.config ?? process.env.CONNECTOR_CONFIG_FILE);
       const logger = createLogger(config.LOG_LEVEL, asyncStdout());
       const connector = await createConnector({ config, env: process.env, logger });
       await connector.listen();

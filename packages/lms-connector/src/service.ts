@@ -2,10 +2,10 @@ import { DEFAULT_PROFICIENCY_BANDS, parseProficiencyBands, type ProficiencyBand,
 import type { FastifyInstance } from 'fastify';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
-import { adapterFactories, adapterNames } from './adapters';
+import { adapterConfigChecks, adapterFactories, adapterNames } from './adapters';
 import type { LmsAdapter } from './adapters/types';
 import { ApplyWorker } from './apply/worker';
-import { ConfigError, type ConnectorConfig, webhookSecrets } from './config';
+import { ConfigError, type ConnectorConfig, loadConfig, webhookSecrets } from './config';
 import { type Db, openDb } from './db/connection';
 import { migrateToLatest } from './db/migrations';
 import { buildApp } from './http/app';
@@ -36,7 +36,7 @@ export interface Connector {
   close(): Promise<void>;
 }
 
-export function resolveBands(config: ConnectorConfig): readonly ProficiencyBand[] {
+export function resolveBands(config: Pick<ConnectorConfig, 'PROFICIENCY_BANDS'>): readonly ProficiencyBand[] {
   if (!config.PROFICIENCY_BANDS) return DEFAULT_PROFICIENCY_BANDS;
   try {
     return parseProficiencyBands(config.PROFICIENCY_BANDS);
@@ -46,10 +46,15 @@ export function resolveBands(config: ConnectorConfig): readonly ProficiencyBand[
   }
 }
 
-/** Checks the settings `serve` needs beyond their types, with one line per problem. */
-export function checkServeConfig(config: ConnectorConfig): void {
+type ServeSettings = Partial<Record<'WEBHOOK_SECRETS' | 'CMS_URL' | 'CMS_API_TOKEN' | 'LMS_ADAPTER' | 'PROFICIENCY_BANDS', unknown>>;
+
+/**
+ * Lists the problems of the settings `serve` needs beyond their types, one line each: webhook secrets,
+ * the CMS pair, proficiency bands, and the adapter with its own settings read from `env`.
+ */
+export function serveConfigProblems(values: ServeSettings, env: NodeJS.ProcessEnv = {}): string[] {
   const lines: string[] = [];
-  const secrets = webhookSecrets(config);
+  const secrets = webhookSecrets({ WEBHOOK_SECRETS: typeof values.WEBHOOK_SECRETS === 'string' ? values.WEBHOOK_SECRETS : undefined });
   if (secrets.length === 0) lines.push('WEBHOOK_SECRETS: missing; set one or more whsec_ secrets (the same as the CMS endpoint\'s signing secret)');
   secrets.forEach((secret, index) => {
     const body = secret.startsWith('whsec_') ? secret.slice(6) : secret;
@@ -57,9 +62,44 @@ export function checkServeConfig(config: ConnectorConfig): void {
       lines.push(`WEBHOOK_SECRETS: secret #${index + 1} (value hidden) is not whsec_ followed by base64 of at least 16 bytes; copy it again from the CMS endpoint settings`);
     }
   });
-  if (config.CMS_URL && !config.CMS_API_TOKEN) lines.push('CMS_API_TOKEN: missing while CMS_URL is set; create a read-only API token in Strapi and set it');
-  if (!adapterFactories[config.LMS_ADAPTER]) lines.push(`LMS_ADAPTER=${JSON.stringify(config.LMS_ADAPTER)}: unknown adapter; use one of ${adapterNames().join(', ')}`);
+  if (values.CMS_URL && !values.CMS_API_TOKEN) lines.push('CMS_API_TOKEN: missing while CMS_URL is set; create a read-only API token in Strapi and set it');
+  if (values.CMS_API_TOKEN && !values.CMS_URL) lines.push('CMS_URL: missing while CMS_API_TOKEN is set; set the CMS base URL (e.g. http://127.0.0.1:1337) or unset CMS_API_TOKEN');
+
+  if (typeof values.PROFICIENCY_BANDS === 'string' && values.PROFICIENCY_BANDS !== '') {
+    try {
+      resolveBands({ PROFICIENCY_BANDS: values.PROFICIENCY_BANDS });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      lines.push(...error.lines);
+    }
+  }
+
+  const adapterName = typeof values.LMS_ADAPTER === 'string' && values.LMS_ADAPTER !== '' ? values.LMS_ADAPTER : 'none';
+  const check = adapterConfigChecks[adapterName];
+  if (!adapterFactories[adapterName]) lines.push(`LMS_ADAPTER=${JSON.stringify(adapterName)}: unknown adapter; use one of ${adapterNames().join(', ')}`);
+  else if (check) lines.push(...check(env));
+  return lines;
+}
+
+/** Checks the settings `serve` needs beyond their types; throws ConfigError with one line per problem. */
+export function checkServeConfig(config: ConnectorConfig, env: NodeJS.ProcessEnv = {}): void {
+  const lines = serveConfigProblems(config, env);
   if (lines.length > 0) throw new ConfigError(lines);
+}
+
+/**
+ * Loads the settings for `serve` and reports every problem at once: the typed settings, then the
+ * checks of `serveConfigProblems` on the same raw values.
+ */
+export function loadServeConfig(env: NodeJS.ProcessEnv, configFile?: string): ConnectorConfig {
+  try {
+    const config = loadConfig(env, configFile);
+    checkServeConfig(config, env);
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError) || Object.keys(error.values).length === 0) throw error;
+    throw new ConfigError([...error.lines, ...serveConfigProblems(error.values, env)]);
+  }
 }
 
 export function createReconciler(config: ConnectorConfig, db: Db, logger: Logger, metrics: Metrics, bands: readonly ProficiencyBand[]): Reconciler | undefined {
@@ -83,7 +123,7 @@ export function createReconciler(config: ConnectorConfig, db: Db, logger: Logger
  */
 export async function createConnector(options: { config: ConnectorConfig; env: NodeJS.ProcessEnv; logger: Logger }): Promise<Connector> {
   const { config, env, logger } = options;
-  checkServeConfig(config);
+  checkServeConfig(config, env);
   const bands = resolveBands(config);
 
   const db = openDb(config.DATABASE_URL, { poolMax: config.DATABASE_POOL_MAX });

@@ -32,6 +32,14 @@ export const adapterFactories: Record<string, AdapterFactory> = {
 };
 
 /**
+ * Checks of an adapter's own settings, run with the connector's settings so one run reports every bad
+ * value. Each returns one line per problem.
+ */
+export const adapterConfigChecks: Record<string, (env: NodeJS.ProcessEnv) => string[]> = {
+  moodle: (env) => (require('./moodle') as typeof import('./moodle')).moodleConfigProblems(env),
+};
+
+/**
  * Extra `skill-connector` subcommands contributed by adapters (for example a Moodle framework export).
  * Each function receives the root program and adds its commands to it.
  */

@@ -8,7 +8,11 @@ export { ConfigSchema, type ConnectorConfig } from './schema';
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 
-  constructor(readonly lines: string[]) {
+  constructor(
+    readonly lines: string[],
+    /** The raw values read, so later checks can add their lines to the same report; never printed. */
+    readonly values: Record<string, unknown> = {},
+  ) {
     super(`Invalid configuration:\n${lines.map((line) => `  ${line}`).join('\n')}`);
   }
 }
@@ -44,7 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, configFile?: string): Connect
       lines.push(`${key}=${shown}: ${issue.message}`);
     }
   }
-  if (lines.length > 0) throw new ConfigError(lines);
+  if (lines.length > 0) throw new ConfigError(lines, merged);
   return result.data as ConnectorConfig;
 }
 
@@ -66,6 +70,6 @@ function readConfigFile(file: string): Record<string, unknown> {
 }
 
 /** Splits `WEBHOOK_SECRETS` into its secrets. */
-export function webhookSecrets(config: ConnectorConfig): string[] {
+export function webhookSecrets(config: Pick<ConnectorConfig, 'WEBHOOK_SECRETS'>): string[] {
   return (config.WEBHOOK_SECRETS ?? '').split(/[\s,]+/).filter((secret) => secret.length > 0);
 }

@@ -7,6 +7,8 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
 
 const optionalUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as http://127.0.0.1:1337' }).optional();
 
+const SUPPORTED_DATABASE_SCHEMES = ['postgres', 'postgresql', 'sqlite', 'file'];
+
 /**
  * Every setting of the connector. Keys are the environment variable names; a JSON config file uses the
  * same keys. Durations carry their unit in the name.
@@ -19,7 +21,20 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   /** Unset: SQLite at ./data/connector.db. `postgres://...` for PostgreSQL, or `sqlite:PATH` / a file path. */
-  DATABASE_URL: z.string().trim().optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      // Two letters at least, so a Windows drive letter (C:\data\connector.db) still reads as a path.
+      const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):/.exec(value)?.[1]?.toLowerCase();
+      if (scheme !== undefined && !SUPPORTED_DATABASE_SCHEMES.includes(scheme)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unsupported scheme "${scheme}:"; use postgres://user:password@host:5432/database for PostgreSQL, or sqlite:PATH or a file path for SQLite`,
+        });
+      }
+    })
+    .optional(),
   DATABASE_POOL_MAX: integer(1, 200).default(10),
 
   /** Space- or comma-separated `whsec_...` secrets; several are accepted during rotation. */

@@ -21,14 +21,20 @@ export const DEFAULT_SQLITE_PATH = './data/connector.db';
 // (versions are bounded by the contract, sequences by row counts), so numbers are exact.
 pg.types.setTypeParser(20, (value) => Number(value));
 
+const SECRET_QUERY_PARAMETERS = new Set(['password', 'sslpassword']);
+
 /** Returns the URL without its password, safe to log. */
 export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    // libpq and pg also take the password, and a client key's passphrase, as query parameters.
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (SECRET_QUERY_PARAMETERS.has(name.toLowerCase())) parsed.searchParams.set(name, '***');
+    }
     return parsed.toString();
   } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@').replace(/([?&](?:password|sslpassword)=)[^&]*/gi, '$1***');
   }
 }
 

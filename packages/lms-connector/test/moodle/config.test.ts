@@ -89,7 +89,7 @@ describe('loadMoodleConfig', () => {
     const lines = configLines({ MOODLE_URL: 'ftp://moodle', MOODLE_SCALE_ID: 'two', MOODLE_SCALE_MAPPING: 'beginner:1', MOODLE_CHUNK_SIZE: '0' });
 
     expect(lines.find((line) => line.startsWith('MOODLE_URL='))).toBeDefined();
-    expect(lines.find((line) => line.startsWith('MOODLE_TOKEN='))).toBeDefined();
+    expect(lines.find((line) => line.startsWith('MOODLE_TOKEN: missing;'))).toBeDefined();
     expect(lines.find((line) => line.startsWith('MOODLE_SCALE_ID="two"'))).toBeDefined();
     expect(lines.find((line) => line.startsWith('MOODLE_CHUNK_SIZE="0"'))).toBeDefined();
     expect(lines.filter((line) => line.startsWith('MOODLE_SCALE_MAPPING='))).toHaveLength(2);

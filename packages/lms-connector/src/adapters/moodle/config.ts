@@ -59,7 +59,10 @@ export function parseScaleMapping(text: string): { mapping?: ScaleMapping; probl
   };
 }
 
-const positiveInteger = (max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(1).max(max);
+const positiveInteger = (max = Number.MAX_SAFE_INTEGER) => {
+  const error = `must be an integer from 1 to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(1, { error }).max(max, { error });
+};
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
@@ -99,6 +102,14 @@ export interface MoodleConfig {
 
 const SECRET_KEYS = new Set(['MOODLE_TOKEN']);
 
+// What to set for a required setting that is absent, instead of the schema's text about `undefined`.
+const MISSING_HINTS: Record<string, string> = {
+  MOODLE_URL: 'set the Moodle site root, e.g. https://moodle.example.org',
+  MOODLE_TOKEN: 'set the web service token of the connector user (Site administration > Server > Web services > Manage tokens)',
+  MOODLE_SCALE_ID: 'set the id of an existing scale (Site administration > Grades > Scales), e.g. 2',
+  MOODLE_SCALE_MAPPING: `set it, for example "${SCALE_MAPPING_EXAMPLE}"`,
+};
+
 /**
  * Reads and validates the adapter's settings before any call to Moodle. Throws ConfigError with one line
  * per bad value; the token is never echoed.
@@ -115,6 +126,10 @@ export function loadMoodleConfig(env: NodeJS.ProcessEnv): MoodleConfig {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '(root)');
+      if (raw[key] === undefined) {
+        lines.push(`${key}: missing; ${MISSING_HINTS[key] ?? 'set it'}`);
+        continue;
+      }
       const shown = SECRET_KEYS.has(key) ? '(value hidden)' : JSON.stringify(raw[key]);
       lines.push(`${key}=${shown}: ${issue.message}`);
     }
@@ -140,4 +155,15 @@ export function loadMoodleConfig(env: NodeJS.ProcessEnv): MoodleConfig {
     chunkSize: values.MOODLE_CHUNK_SIZE,
     timeoutMs: values.MOODLE_TIMEOUT_MS,
   };
+}
+
+/** Lists the problems of the `MOODLE_*` settings, one line each; empty when they are valid. */
+export function moodleConfigProblems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadMoodleConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.lines;
+    throw error;
+  }
 }

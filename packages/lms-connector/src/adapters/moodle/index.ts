@@ -7,7 +7,7 @@ import { MoodleApi } from './functions';
 
 export { MoodleAdapter } from './adapter';
 export { MoodleClient } from './client';
-export { loadMoodleConfig, parseScaleMapping, type MoodleConfig, type ScaleMapping } from './config';
+export { loadMoodleConfig, moodleConfigProblems, parseScaleMapping, type MoodleConfig, type ScaleMapping } from './config';
 export { MoodleCallError } from './errors';
 export { MoodleApi, REQUIRED_FUNCTIONS } from './functions';
 
