@@ -34,10 +34,10 @@ function configFrom(command: Command): ConnectorConfig {
 }
 
 /** Opens and migrates the database for a one-shot command, runs `body`, and always closes it. */
-async function withDb<T>(config: ConnectorConfig, body: (db: Db) => Promise<T>): Promise<T> {
+async function withDb<T>(config: ConnectorConfig, body: (db: Db) => Promise<T>, options: { migrate?: boolean } = {}): Promise<T> {
   const db = openDb(config.DATABASE_URL, { poolMax: 2 });
   try {
-    await migrateToLatest(db.kysely, db.dialect);
+    if (options.migrate !== false) await migrateToLatest(db.kysely, db.dialect);
     return await body(db);
   } finally {
     await db.close();
@@ -80,11 +80,15 @@ export function buildProgram(): Command {
     .description('Apply pending database migrations and exit.')
     .action(async (_options, command: Command) => {
       const config = configFrom(command);
-      const applied = await withDb(config, async (db) => {
-        const names = await migrateToLatest(db.kysely, db.dialect);
-        process.stderr.write(`database: ${db.description}\n`);
-        return names;
-      });
+      const applied = await withDb(
+        config,
+        async (db) => {
+          const names = await migrateToLatest(db.kysely, db.dialect);
+          process.stderr.write(`database: ${db.description}\n`);
+          return names;
+        },
+        { migrate: false },
+      );
       print(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'schema already current');
     });
 

@@ -52,6 +52,15 @@ describe('skill-connector CLI', () => {
     expect(result.stderr).toContain('WEBHOOK_SECRETS: missing');
   });
 
+  test('migrate reports applied, then current', () => {
+    const fresh = { DATABASE_URL: path.join(dir, 'fresh.db') };
+    const first = runCli(['migrate'], fresh);
+    expect(first.status).toBe(0);
+    expect(first.stdout.trim()).toBe('applied: 0001_initial');
+    const second = runCli(['migrate'], fresh);
+    expect(second.stdout.trim()).toBe('schema already current');
+  });
+
   test('migrate then keys create, list, revoke', () => {
     expect(runCli(['migrate'], env).status).toBe(0);
     const created = runCli(['keys', 'create', '--scope', 'changes:read', '--name', 'lms'], env);
