@@ -33,7 +33,8 @@ describeEachDialect('reconciliation', (target) => {
     expect(report.created).toBe(250);
     expect(report.items).toBe(250);
     expect(report.skills_updated).toBe(1);
-    expect(cms.contentLimits).toEqual([100, 200]);
+    // One item first for the feed head, then the walk in growing pages.
+    expect(cms.contentLimits).toEqual([1, 100, 200]);
     expect(cms.unauthorizedRequests).toBe(0);
     const skill = await t.connector.db.kysely.selectFrom('skill').selectAll().where('skill_id', '=', SKILLS[0]!).executeTakeFirstOrThrow();
     expect(skill.name).toBe('Python');
@@ -75,7 +76,8 @@ describeEachDialect('reconciliation', (target) => {
     cms.failNext = 2;
     const report = await reconciler().run('full', { dryRun: true });
     expect(report.unchanged).toBe(249);
-    expect(cms.contentLimits[0]).toBe(100);
+    // The feed head request fails twice and is retried, then the walk starts at 100.
+    expect(cms.contentLimits.slice(0, 4)).toEqual([1, 1, 1, 100]);
 
     // One failure after the first content page: 100, then 200 fails and halves to 100, then grows.
     cms.contentLimits = [];
@@ -86,7 +88,7 @@ describeEachDialect('reconciliation', (target) => {
       },
     });
     expect((await run).unchanged).toBe(249);
-    expect(cms.contentLimits).toEqual([100, 200, 100, 200]);
+    expect(cms.contentLimits).toEqual([1, 100, 200, 100, 200]);
   });
 
   test('delta applies CMS changes with the ordering rule', async () => {
@@ -107,6 +109,39 @@ describeEachDialect('reconciliation', (target) => {
 
     const again = await reconciler().run('delta');
     expect(again.items).toBe(0);
+  });
+
+  test('a change during a full walk is read by the next delta', async () => {
+    let changed = false;
+    cms.afterContentRead = ({ offset, limit }) => {
+      if (changed || offset !== 0 || limit === 1) return;
+      changed = true;
+      cms.put({ content_id: 'item-000', locale: null, title: 'Item 0 edited during the walk', skill_tags: [tag(1)], metadata_version: 7 });
+    };
+    try {
+      await reconciler().run('full');
+    } finally {
+      cms.afterContentRead = undefined;
+    }
+    expect(changed).toBe(true);
+    expect((await stateOf('item-000'))!.title).toBe('Item 0');
+
+    const delta = await reconciler().run('delta');
+    expect(delta.items).toBe(1);
+    expect((await stateOf('item-000'))!.title).toBe('Item 0 edited during the walk');
+  });
+
+  test('without a CMS feed head the delta starts before the run', async () => {
+    cms.sendFeedCursor = false;
+    const before = Date.now();
+    try {
+      await reconciler().run('full');
+    } finally {
+      cms.sendFeedCursor = true;
+    }
+    const stored = await t.connector.db.kysely.selectFrom('connector_state').select('value').where('key', '=', 'cms_changes_cursor').executeTakeFirstOrThrow();
+    // A margin for clock skew between the CMS and this host: the cursor is well before the run began.
+    expect(Date.parse(stored.value)).toBeLessThanOrEqual(before - 60_000);
   });
 
   test('410 on the delta cursor runs a full reconciliation', async () => {

@@ -60,6 +60,10 @@ export interface ReconcilerOptions {
 
 const CURSOR_KEY = 'cms_changes_cursor';
 
+// How far behind this host's clock a CMS clock may be without the delta skipping a change. An estimate:
+// NTP keeps servers within a second, and five minutes also covers a host without NTP for a while.
+const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
+
 const emptyReport = (mode: ReconcileMode, dryRun: boolean): ReconcileReport => ({
   mode,
   dry_run: dryRun,
@@ -157,20 +161,22 @@ export class Reconciler {
   private async full(runId: string, dryRun: boolean, onProgress?: (progress: ReconcileProgress) => void): Promise<ReconcileReport> {
     const { db, cms, logger } = this.options;
     const report = emptyReport('full', dryRun);
-    const startedAt = new Date().toISOString();
+    const startedAt = new Date(Date.now() - CLOCK_SKEW_MARGIN_MS).toISOString();
+
+    // The CMS plugin sends the head of its change feed with each content page, read after the page's
+    // rows. A one-item page before the walk gives a head that precedes every row the walk reads, so the
+    // next delta reads again whatever changed during the walk.
+    const head = await this.fetch(new PageSizer(this.options.slowPageMs), () => cms.contentPage(undefined, 1));
+    const headCursor = (head as { feed_cursor?: unknown }).feed_cursor;
+    const feedCursor = typeof headCursor === 'string' && headCursor !== '' ? headCursor : undefined;
 
     await this.syncSkills(report, dryRun, onProgress);
 
     const sizer = new PageSizer(this.options.slowPageMs);
     let cursor: string | null | undefined;
-    let feedCursor: string | undefined;
     for (;;) {
       const page = await this.fetch(sizer, (limit) => cms.contentPage(cursor, limit));
       report.pages += 1;
-      // The CMS plugin sends the head of its change feed with each page; the one from the first page
-      // is where the delta reconciliation continues, so changes made during the walk are read again.
-      const pageFeedCursor = (page as { feed_cursor?: unknown }).feed_cursor;
-      if (feedCursor === undefined && typeof pageFeedCursor === 'string' && pageFeedCursor !== '') feedCursor = pageFeedCursor;
       for (const raw of page.items) {
         const parsed = ContentSkills.safeParse(raw);
         if (!parsed.success) {
@@ -190,8 +196,9 @@ export class Reconciler {
     await this.sweepUnseen(runId, report, dryRun, onProgress);
     await db.kysely.deleteFrom('reconcile_seen').where('run_id', '=', runId).execute();
 
-    // Without a feed cursor from the CMS, the delta continues from the moment this run started.
-    // Changes made during the walk are then read again, which is harmless under the ordering rule.
+    // Without a feed cursor from the CMS, the delta continues from the moment this run started, less a
+    // margin for clock skew between the CMS and this host. Changes read twice are harmless under the
+    // ordering rule.
     if (!dryRun) await this.storeCursor(feedCursor ?? startedAt);
     return report;
   }

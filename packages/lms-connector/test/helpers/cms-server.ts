@@ -33,6 +33,10 @@ export class FakeCms {
   contentLimits: number[] = [];
   failNext = 0;
   feedExpired = false;
+  /** Sends `feed_cursor` with content pages, as the skill-mapping plugin does. */
+  sendFeedCursor = true;
+  /** Runs after a content page's items are read and before its `feed_cursor`, as in the plugin. */
+  afterContentRead?: (request: { offset: number; limit: number }) => void;
   unauthorizedRequests = 0;
   private server?: http.Server;
   url = '';
@@ -94,7 +98,9 @@ export class FakeCms {
       const all = [...this.items.values()].sort((a, b) => `${a.content_id}|${a.locale ?? ''}`.localeCompare(`${b.content_id}|${b.locale ?? ''}`));
       const items = all.slice(offset, offset + limit);
       const has_more = offset + items.length < all.length;
-      return send(200, { cursor: has_more ? String(offset + items.length) : null, has_more, items, feed_cursor: String(this.changes.length) });
+      this.afterContentRead?.({ offset, limit });
+      const feed = this.sendFeedCursor ? { feed_cursor: String(this.changes.length) } : {};
+      return send(200, { cursor: has_more ? String(offset + items.length) : null, has_more, items, ...feed });
     }
     if (path === '/skills') {
       const items = this.skills.slice(offset, offset + limit);
