@@ -190,6 +190,33 @@ it('events of an endpoint disabled by a 410 wait and arrive in order once it is 
   await target.stop();
 });
 
+it('an endpoint whose secret cannot be decrypted fails alone and the others are delivered once', async () => {
+  const good = await withEndpoint();
+  const broken = await withEndpoint();
+  // A secret stored under another encryption key: the format is valid, the auth tag does not match.
+  const foreign = `v1:${'00'.repeat(16)}:${'ab'.repeat(40)}:${'cd'.repeat(16)}`;
+  await knex()('skill_mapping_endpoints').where({ id: broken.endpoint.id }).update({ secret_encrypted: foreign });
+
+  await publishTagged('Broken secret');
+  await waitForRows(good.rows, (rows) => rows[0]?.status === 'delivered');
+  const [failed] = await waitForRows(broken.rows, (rows) => Number(rows[0]?.attempts) >= 1);
+  expect(failed.status).not.toBe('delivered');
+  expect(failed.last_error).toContain('ENDPOINT_SECRET_UNREADABLE');
+  const flagged = (await services().endpoints.list()).results.find((e: any) => e.id === broken.endpoint.id);
+  expect(flagged.flagged_reason).toContain('ENDPOINT_SECRET_UNREADABLE');
+  expect(broken.receiver.events).toHaveLength(0);
+
+  // Past the lease of the first round, the healthy endpoint still has its one event only.
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  expect(good.receiver.events).toHaveLength(1);
+
+  const error = await services().endpoints.test(broken.endpoint.id).then(() => null, (caught: any) => caught);
+  expect(error?.status).toBe(409);
+  expect(error?.details?.code).toBe('ENDPOINT_SECRET_UNREADABLE');
+  await good.stop();
+  await broken.stop();
+});
+
 it('connection refused retries', async () => {
   const target = await withEndpoint();
   await target.receiver.stop();

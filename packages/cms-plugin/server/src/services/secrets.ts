@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { conflict } from '../lib/errors';
 import { generateWebhookSecret } from '../lib/webhook';
 import type { EndpointRow } from './shared-rows';
 
@@ -28,13 +29,31 @@ export function newSecret(): { secret: string; hint: string } {
   return { secret, hint: secret.slice(-4) };
 }
 
-/** Returns the current secret, plus the previous one while its rotation window is open. */
+function tryDecrypt(strapi: Core.Strapi, encrypted: string | null): string | null {
+  try {
+    return decryptSecret(strapi, encrypted);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Returns the current secret, plus the previous one while its rotation window is open. Throws
+ * ENDPOINT_SECRET_UNREADABLE (409) when the current secret cannot be decrypted, which happens when
+ * the encryption key changed after the secret was stored.
+ */
 export function endpointSecrets(strapi: Core.Strapi, endpoint: EndpointRow): string[] {
-  const secrets: string[] = [];
-  const current = decryptSecret(strapi, endpoint.secret_encrypted);
-  if (current) secrets.push(current);
+  const current = tryDecrypt(strapi, endpoint.secret_encrypted);
+  if (!current) {
+    throw conflict(
+      'ENDPOINT_SECRET_UNREADABLE',
+      `the secret of endpoint ${endpoint.id} cannot be decrypted (admin.secrets.encryptionKey changed?); restore the previous ENCRYPTION_KEY or rotate the endpoint secret and give the new one to the receiver.`,
+      { value: endpoint.id },
+    );
+  }
+  const secrets = [current];
   if (endpoint.previous_secret_expires_ms !== null && endpoint.previous_secret_expires_ms > Date.now()) {
-    const previous = decryptSecret(strapi, endpoint.previous_secret_encrypted);
+    const previous = tryDecrypt(strapi, endpoint.previous_secret_encrypted);
     if (previous) secrets.push(previous);
   }
   return secrets;

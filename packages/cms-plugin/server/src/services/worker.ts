@@ -43,6 +43,8 @@ export interface AttemptResult {
   excerpt: string;
   error: string | null;
   retryAfterSeconds: number | null;
+  /** Set when the failure is the endpoint's own configuration; shown on the endpoint until a success. */
+  endpointFlag?: string;
 }
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -232,21 +234,34 @@ export class DeliveryWorker {
     const sendNext = async (): Promise<void> => {
       while (next < rows.length) {
         const row = rows[next++]!;
-        const endpoint = endpoints.get(row.endpoint_id)!;
-        const result = await sendSigned(
-          endpoint,
-          endpointSecrets(this.strapi, endpoint),
-          { id: row.event_id, type: row.event_type, time: toIso(row.created_ms)! },
-          Buffer.from(row.body, 'utf8'),
-          config.requestTimeoutMs,
-        );
-        results.push({ row, result });
+        results.push({ row, result: await this.deliverRow(row, endpoints.get(row.endpoint_id)!, config.requestTimeoutMs) });
       }
     };
     await Promise.all(Array.from({ length: Math.min(config.concurrency, rows.length) }, sendNext));
 
     await this.record(results, endpoints);
     return rows.length;
+  }
+
+  /**
+   * Sends one row. A failure that belongs to this endpoint alone (an unreadable secret, say)
+   * becomes this row's attempt result, so the other rows of the batch are still recorded and not
+   * sent again when the lease runs out.
+   */
+  private async deliverRow(row: OutboxRow, endpoint: EndpointRow, timeoutMs: number): Promise<AttemptResult> {
+    try {
+      return await sendSigned(
+        endpoint,
+        endpointSecrets(this.strapi, endpoint),
+        { id: row.event_id, type: row.event_type, time: toIso(row.created_ms)! },
+        Buffer.from(row.body, 'utf8'),
+        timeoutMs,
+      );
+    } catch (error: any) {
+      const code = error?.details?.code ?? 'DELIVERY_FAILED';
+      const message = `${code}: ${error?.message ?? String(error)}`;
+      return { statusCode: null, latencyMs: 0, excerpt: '', error: message, retryAfterSeconds: null, endpointFlag: message };
+    }
   }
 
   private async claim(knex: Knex, endpointIds: number[], limit: number, leaseMs: number): Promise<OutboxRow[]> {
@@ -343,8 +358,9 @@ export class DeliveryWorker {
           this.strapi.log.warn(`${log} action=endpoint-disabled`);
           continue;
         }
-        if (outcome.kind === 'retry' && outcome.flag) {
-          await trx(TABLES.endpoint).where({ id: row.endpoint_id }).update({ flagged_reason: outcome.flag });
+        const flag = result.endpointFlag ?? (outcome.kind === 'retry' ? outcome.flag : null);
+        if (flag) {
+          await trx(TABLES.endpoint).where({ id: row.endpoint_id }).update({ flagged_reason: flag });
         }
         const delay = outcome.kind === 'dead' ? null : this.nextDelayMs(attempt, result.retryAfterSeconds);
         if (delay === null) {
