@@ -106,4 +106,17 @@ describeEachDialect('change feed', (target) => {
     expect(old.status).toBe(410);
     await t.connector.db.kysely.updateTable('feed_counter').set({ pruned_through: 0, pruned_before: null }).where('id', '=', 1).execute();
   });
+
+  test('cursor past the head is 410', async () => {
+    const { encodeCursor } = await import('@skill-mapping/shared-schema');
+    const { cursor: head } = await readAll(500);
+    expect((await t.get(`/content/changes?cursor=${head}`)).status).toBe(200);
+
+    const counter = await t.connector.db.kysely.selectFrom('feed_counter').select('last_seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    const ahead = await t.get(`/content/changes?cursor=${encodeCursor({ t: SAME_TIME, s: counter.last_seq + 5 })}`);
+    expect(ahead.status).toBe(410);
+    const problem = (await ahead.json()) as { code: string; detail: string };
+    expect(problem.code).toBe('CURSOR_EXPIRED');
+    expect(problem.detail).toContain(`head ${counter.last_seq}`);
+  });
 });

@@ -43,6 +43,11 @@ export async function readFeed(db: Kysely<Database>, cursorText: string | undefi
       if (decoded.s < counter.pruned_through) {
         throw new FeedCursorError('CURSOR_EXPIRED', `Cursor points before the feed's retention window (sequence ${decoded.s} < ${counter.pruned_through}); run a full reconciliation and restart from its cursor.`);
       }
+      // A position past the head was issued by a database that has since lost changes (a restore from
+      // an older backup). Serving from here would skip the changes made again under those numbers.
+      if (decoded.s > counter.last_seq) {
+        throw new FeedCursorError('CURSOR_EXPIRED', `Cursor is ahead of the feed (sequence ${decoded.s} > head ${counter.last_seq}), as after a restore of the connector's database from a backup; run a full reconciliation and restart from its cursor.`);
+      }
       query = query.where('seq', '>', decoded.s);
       emptyCursor = cursorText;
     } else {
