@@ -1,6 +1,6 @@
 import compress from '@fastify/compress';
 import type { ProficiencyBand } from '@skill-mapping/shared-schema';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { ConnectorConfig } from '../config';
 import type { Db } from '../db/connection';
@@ -38,16 +38,42 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     // Content ids may be long; keep Fastify from rejecting a valid 255-character id in the path.
     routerOptions: { maxParamLength: 1024 },
+    // Errors the router raises before any route runs (a path that is not valid percent-encoding) skip
+    // the error handler, so they are answered here in the same problem format.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        error.code === 'FST_ERR_BAD_URL'
+          ? new ProblemError('QUERY_INVALID', `The path ${JSON.stringify(request.url.slice(0, 120))} is not valid percent-encoding; encode "%" as %25.`)
+          : toProblem(error as FastifyError, deps.config.BODY_LIMIT_BYTES);
+      void (reply as FastifyReply).code(problem.status).type('application/problem+json').send(problem.toJSON());
+    },
+  });
+
+  // Methods per route path, so a known path with another method gets 405 with an Allow header.
+  const routeMethods: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    const source = route.url.split('/').map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map((method) => method.toUpperCase());
+    routeMethods.push({ pattern: new RegExp(`^${source}/?$`), methods: new Set(methods) });
   });
 
   app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
-    const problem = toProblem(error);
+    const problem = toProblem(error, deps.config.BODY_LIMIT_BYTES);
     if (problem.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     else request.log.info({ code: problem.code, url: request.routeOptions.url ?? request.url, status: problem.status }, 'request rejected');
     void reply.code(problem.status).type('application/problem+json').send(problem.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    const problem = new ProblemError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}; see /openapi.json for the API.`);
+    const pathname = request.url.split('?')[0] ?? '/';
+    const allowed = new Set<string>();
+    for (const route of routeMethods) if (route.pattern.test(pathname)) route.methods.forEach((method) => allowed.add(method));
+    if (allowed.size > 0) {
+      const allow = [...allowed].sort().join(', ');
+      const problem = new ProblemError('METHOD_NOT_ALLOWED', `${request.method} is not allowed on ${pathname.slice(0, 120)}; use ${allow}.`);
+      void reply.code(405).header('allow', allow).type('application/problem+json').send(problem.toJSON());
+      return;
+    }
+    const problem = new ProblemError('ROUTE_NOT_FOUND', `No route ${request.method} ${pathname}; see /openapi.json for the API.`);
     void reply.code(404).type('application/problem+json').send(problem.toJSON());
   });
 
@@ -60,11 +86,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function toProblem(error: FastifyError | ProblemError): ProblemError {
+function toProblem(error: FastifyError | ProblemError, bodyLimitBytes: number): ProblemError {
   if (error instanceof ProblemError) return error;
 
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new ProblemError('PAYLOAD_TOO_LARGE', `The body is larger than the limit; send less than the configured BODY_LIMIT_BYTES, or raise it.`);
+    return new ProblemError('PAYLOAD_TOO_LARGE', `The body is larger than BODY_LIMIT_BYTES=${bodyLimitBytes} bytes; send a smaller body, or raise BODY_LIMIT_BYTES on the connector.`);
   }
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return new ProblemError('MEDIA_TYPE_UNSUPPORTED', 'Unsupported Content-Type; send application/json (or text/csv for CSV imports).');

@@ -22,7 +22,7 @@ export function requireScope(keys: KeyStore, ...accepted: Scope[]) {
     if (!allowed) {
       throw new ProblemError(
         'AUTH_FORBIDDEN',
-        `API key ${key.id} has scopes [${key.scopes.join(', ')}]; this route needs one of [${[...accepted, 'admin'].join(', ')}].`,
+        `API key ${key.id} has scopes [${key.scopes.join(', ')}]; this route needs one of [${[...new Set([...accepted, 'admin'])].join(', ')}].`,
       );
     }
     request.log = request.log.child({ key_id: key.id });

@@ -10,6 +10,10 @@ export function parsePaging(query: unknown): { cursor?: string; limit: number } 
       const value = (query as { limit?: unknown }).limit;
       throw new ProblemError('LIMIT_OUT_OF_RANGE', `limit=${String(value).slice(0, 40)} is invalid; use an integer from 1 to 500.`, issues);
     }
+    if (issues.some((issue) => issue.path === 'cursor')) {
+      const value = (query as { cursor?: unknown }).cursor;
+      throw new ProblemError('CURSOR_INVALID', `cursor=${JSON.stringify(value)?.slice(0, 80)} is invalid; pass back the cursor from the previous page, or omit the parameter to start from the beginning.`, issues);
+    }
     throw new ProblemError('QUERY_INVALID', 'The query string is invalid; fix the listed parameters.', issues);
   }
   return { cursor: result.data.cursor, limit: result.data.limit };

@@ -9,6 +9,7 @@ export const PROBLEM_STATUS = {
   AUTH_INVALID: 401,
   AUTH_FORBIDDEN: 403,
   ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONTENT_NOT_FOUND: 404,
   MAPPING_NOT_FOUND: 404,
   RECONCILE_RUN_NOT_FOUND: 404,
@@ -41,6 +42,12 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   AUTH_FORBIDDEN: 'API key lacks the scope',
 };
 
+/** Turns `MAPPING_NOT_FOUND` into "Mapping not found", the form of the explicit titles. */
+function sentenceCase(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** An error the HTTP layer turns into `application/problem+json` with the code's status. */
 export class ProblemError extends Error {
   readonly status: number;
@@ -58,7 +65,7 @@ export class ProblemError extends Error {
   toJSON() {
     return {
       type: `https://skill-mapping.dev/problems/${this.code.toLowerCase().replace(/_/g, '-')}`,
-      title: TITLES[this.code] ?? this.code.replace(/_/g, ' ').toLowerCase(),
+      title: TITLES[this.code] ?? sentenceCase(this.code),
       status: this.status,
       code: this.code,
       detail: this.message,

@@ -81,7 +81,7 @@ export class CmsClient {
     const parsed = schema.safeParse(response.data);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new CmsError('CMS_RESPONSE_INVALID', `${where} returned an unexpected shape (${first?.path.join('.') ?? ''}: ${first?.message ?? ''}); check CMS_PULL_PATH and the plugin version.`, false, response.status);
+      throw new CmsError('CMS_RESPONSE_INVALID', `${where} returned an unexpected shape (${first?.path.length ? first.path.join('.') : 'the response body'}: ${first?.message ?? 'invalid'}); check CMS_PULL_PATH and the plugin version.`, false, response.status);
     }
     return withLowerCaseSkillIds(parsed.data);
   }
