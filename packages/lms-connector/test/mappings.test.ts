@@ -142,6 +142,22 @@ describeEachDialect('mapping API', (target) => {
     expect((await t.get(`/mappings/skills/${SKILLS[0]}`)).status).toBe(404);
   });
 
+  test('export escapes formulas and imports back unchanged', async () => {
+    const contentId = '=HYPERLINK("http://127.0.0.1/x","open")';
+    const put = await fetch(`${t.url}/mappings/content/${encodeURIComponent(contentId)}`, authed(t.writeKey, { method: 'PUT', body: JSON.stringify({ lms_course_id: '9' }), headers: { 'content-type': 'application/json' } }));
+    expect(put.status).toBe(200);
+
+    const csv = await (await t.get('/mappings/export?type=content')).text();
+    const line = csv.split('\n').find((row) => row.includes('HYPERLINK'));
+    expect(line).toBe(`"'=HYPERLINK(""http://127.0.0.1/x"",""open"")",9`);
+
+    const reimported = await fetch(`${t.url}/mappings/import`, authed(t.writeKey, { method: 'POST', body: csv, headers: { 'content-type': 'text/csv' } }));
+    expect(reimported.status).toBe(200);
+    const report = (await reimported.json()) as { created: number; unchanged: number };
+    expect(report.created).toBe(0);
+    expect(report.unchanged).toBeGreaterThan(0);
+  });
+
   test('tagged item shows mappings; unmapped listed', async () => {
     await fetch(`${t.url}/mappings/skills/${SKILLS[1]}`, authed(t.writeKey, { method: 'PUT', body: JSON.stringify({ lms_competency_id: '77' }), headers: { 'content-type': 'application/json' } }));
     await t.post('/events', signedRequest(tagUpdated('course-m', 1, [{ skill_id: SKILLS[1]! }, { skill_id: SKILLS[2]!, confidence: 0.75 }, { skill_id: PYTHON_SKILL, confidence: 0.96 }])));

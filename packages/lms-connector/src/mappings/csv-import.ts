@@ -25,6 +25,14 @@ export class CsvImportError extends Error {
 }
 
 const LMS_ID_MAX_LENGTH = 255;
+
+/** First characters that make a spreadsheet read a cell as a formula; the export escapes them. */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Removes the apostrophe the export puts before a cell that starts like a formula. */
+function unescapeFormula(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 // Header cells of Moodle's tool_lpimportcsv format that identify it (Moodle writes them in English).
@@ -116,9 +124,9 @@ function twoColumn(
 
   body.forEach((record, index) => {
     const line = index + 2;
-    const rawKey = (record[0] ?? '').trim();
+    const rawKey = unescapeFormula((record[0] ?? '').trim());
     const key = kind === 'skill' ? normalizeSkillId(rawKey) : rawKey;
-    const value = (record[1] ?? '').trim();
+    const value = unescapeFormula((record[1] ?? '').trim());
     if (!keySchema.safeParse(key).success) {
       issues.push({ path: `line ${line}.${keyColumn}`, code: 'invalid_format', message: `${keyColumn} "${key.slice(0, 60)}" is not a valid ${kind === 'skill' ? 'UUID' : 'content id'}` });
     }

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
-import { CsvImportError, parseMappingCsv } from '../../mappings/csv-import';
+import { CsvImportError, FORMULA_START, parseMappingCsv } from '../../mappings/csv-import';
 import { checkLmsId, deleteMapping, importMappings, MappingError, putMapping } from '../../mappings/store';
 import { decodeKeyset, encodeKeyset } from '../../state/keyset';
 import { normalizeSkillId } from '../../state/skill-id';
@@ -14,6 +14,15 @@ function asProblem(error: unknown): unknown {
     return new ProblemError(error.code, error.message, error instanceof CsvImportError && error.issues.length > 0 ? error.issues : undefined);
   }
   return error;
+}
+
+/**
+ * Prefixes a cell that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return) with an
+ * apostrophe, so opening an export cannot run `=HYPERLINK(...)` from a content id. The import strips
+ * that apostrophe again, so an export imports unchanged.
+ */
+function escapeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 /** Reads a mapping table in keyset pages, so an export never loads the whole table into memory. */
@@ -107,7 +116,11 @@ export async function mappingRoutes(app: FastifyInstance, deps: AppDeps): Promis
     if (type !== 'skill' && type !== 'content') {
       throw new ProblemError('QUERY_INVALID', `type=${type.slice(0, 40)} is unknown; use type=skill or type=content.`);
     }
-    const csv = stringify({ header: true, columns: type === 'skill' ? ['skill_id', 'lms_competency_id'] : ['content_id', 'lms_course_id'] });
+    const csv = stringify({
+      header: true,
+      columns: type === 'skill' ? ['skill_id', 'lms_competency_id'] : ['content_id', 'lms_course_id'],
+      cast: { string: escapeFormula },
+    });
     void (async () => {
       try {
         for await (const row of exportRows(db, type)) csv.write(row);
