@@ -15,7 +15,7 @@ async function main() {
   }
   const strapi = await loadStrapi();
   try {
-    const report = await strapi.plugin('skill-mapping').service('catalog').import('csv', fs.readFileSync(file, 'utf8'), 'ESCO v1.2.0');
+    const report = await strapi.plugin('skill-mapping').service('catalog').import('csv', fs.readFileSync(file, 'utf8'));
     console.log(`Imported ${path.basename(file)}: created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}`);
     for (const rejected of report.rejected.slice(0, 20)) console.log(`  row ${rejected.row}: ${rejected.reason}`);
   } finally {

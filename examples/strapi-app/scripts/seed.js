@@ -39,7 +39,7 @@ async function main() {
   const strapi = await loadStrapi();
   try {
     const catalog = strapi.plugin('skill-mapping').service('catalog');
-    const report = await catalog.import('csv', fs.readFileSync(skillsFile, 'utf8'), 'ESCO v1.2.0');
+    const report = await catalog.import('csv', fs.readFileSync(skillsFile, 'utf8'));
     console.log(`Skills: created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected.length}`);
 
     const documents = strapi.documents('api::course.course');

@@ -1,8 +1,10 @@
+import { execFileSync } from 'child_process';
+import path from 'path';
 import request from 'supertest';
 import { ChangesPage, ContentPage, SkillsPage, parseEvent } from '@skill-mapping/shared-schema';
-import { bootStrapi, type BootedStrapi } from '../helpers/strapi';
+import { appDir, bootStrapi, type BootedStrapi } from '../helpers/strapi';
 import { TestReceiver } from '../helpers/receiver';
-import { readSubsetCsv, subsetSkills } from '../helpers/catalog';
+import { dataDir, readSubsetCsv, subsetSkills } from '../helpers/catalog';
 import { apiToken, editorToken, registerSuperAdmin } from '../helpers/auth';
 import { courses, pluginServices } from '../helpers/plugin';
 
@@ -37,6 +39,18 @@ describe('admin skills API', () => {
 
     const second = await http().post('/skill-mapping/skills/import').set(asAdmin()).send({ format: 'csv', content: readSubsetCsv() });
     expect(second.body).toEqual({ created: 0, updated: 0, unchanged: 200, rejected: [] });
+  });
+
+  it('gives the same records through the import-skills script and the admin API', async () => {
+    const script = path.join(appDir, 'scripts', 'import-skills.js');
+    const runScript = () => execFileSync(process.execPath, [script, path.join(dataDir, 'skills_subset_200.csv')], { cwd: appDir, env: process.env, encoding: 'utf8' });
+    expect(runScript()).toContain('created 0, updated 0, unchanged 200, rejected 0');
+
+    const viaApi = await http().post('/skill-mapping/skills/import').set(asAdmin()).send({ format: 'csv', content: readSubsetCsv() });
+    expect(viaApi.body).toEqual({ created: 0, updated: 0, unchanged: 200, rejected: [] });
+    expect(runScript()).toContain('created 0, updated 0, unchanged 200, rejected 0');
+    const [skill] = await booted.strapi.db.connection('skill_mapping_skills').where({ skill_id: skillA.id });
+    expect(skill.framework).toBe('ESCO');
   });
 
   it('reports rejected rows with their number', async () => {

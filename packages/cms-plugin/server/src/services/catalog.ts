@@ -47,7 +47,13 @@ function emptyToNull(value: unknown): string | null {
   return text === '' ? null : text;
 }
 
-/** Turns one CSV or JSON record into a skill, or returns why it is rejected. */
+const ESCO_URI_PREFIX = 'http://data.europa.eu/esco/';
+
+/**
+ * Turns one CSV or JSON record into a skill, or returns why it is rejected. Every import path (the
+ * admin API, the Skills page, the example app's scripts) goes through here, so one input row always
+ * gives one record: without a framework in the row or the request, an ESCO concept URI means "ESCO".
+ */
 function toSkillInput(record: Record<string, unknown>, framework: string | null): SkillInput | string {
   const skillId = emptyToNull(record.skill_id ?? record.id);
   const name = emptyToNull(record.name);
@@ -57,13 +63,14 @@ function toSkillInput(record: Record<string, unknown>, framework: string | null)
   const altNames = (Array.isArray(rawAlt) ? rawAlt.map(String) : String(rawAlt ?? '').split('|'))
     .map((alt) => alt.trim())
     .filter((alt) => alt !== '' && alt !== name);
+  const uri = emptyToNull(record.uri);
   return {
     skill_id: skillId.toLowerCase(),
     name,
     alt_names: [...new Set(altNames)],
     description: emptyToNull(record.description),
-    uri: emptyToNull(record.uri),
-    framework: emptyToNull(record.framework) ?? framework,
+    uri,
+    framework: emptyToNull(record.framework) ?? framework ?? (uri?.startsWith(ESCO_URI_PREFIX) ? 'ESCO' : null),
     group: emptyToNull(record.group),
   };
 }
