@@ -95,11 +95,11 @@ export class AdapterWorker {
     try {
       if (adapter.probe) await adapter.probe(context);
     } catch (error) {
-      logger.debug({ err: error, adapter: adapter.name }, 'LMS adapter probe failed; still paused');
+      logger.debug({ err: error }, 'LMS adapter probe failed; still paused');
       return;
     }
     this.paused = false;
-    logger.info({ adapter: adapter.name }, 'LMS adapter resumed; pending tasks run again');
+    logger.info('LMS adapter resumed; pending tasks run again');
   }
 
   private async claim(): Promise<ClaimedTask | undefined> {
@@ -135,7 +135,7 @@ export class AdapterWorker {
     const { adapter, context, logger } = this.options;
     const task = JSON.parse(claimed.task) as AdapterTask;
     const attempt = claimed.attempts + 1;
-    const log = logger.child({ task_id: claimed.id, subject: claimed.subject_key, attempt, adapter: adapter.name });
+    const log = logger.child({ task_id: claimed.id, subject: claimed.subject_key, attempt });
 
     try {
       await adapter.run(task, context);

@@ -185,6 +185,10 @@ describe('lost responses', () => {
 
     expect(double.state.competencies.size).toBe(1);
     expect(state.competencyIds.get(PYTHON.skill_id)).toBe(String(double.competencyByIdnumber(PYTHON.skill_id)?.id));
+    // The healed create is logged as found, not also as created.
+    const messages = state.logLines.map((line) => line.msg);
+    expect(messages).toContain('Moodle already had the competency; recorded its id instead of creating another');
+    expect(messages).not.toContain('created Moodle competency');
   });
 
   test('retry after a lost response finds the taken idnumber', async () => {

@@ -93,6 +93,8 @@ describeEachDialect('connector with the Moodle adapter', (target: DialectTarget)
     expect(double.courseCompetencyIdnumbers(5)).toEqual([JAVA.skill_id, PYTHON.skill_id].sort());
     expect(capturedLogs.some((line) => line.includes('LMS adapter resumed'))).toBe(true);
     expect(capturedLogs.filter((line) => line.includes(TOKEN))).toEqual([]);
+    // Each adapter line names the adapter once, not once per child logger.
+    expect(capturedLogs.filter((line) => (line.match(/"adapter":"moodle"/g) ?? []).length > 1)).toEqual([]);
   });
   test('queued catalog push creates the rest once', async () => {
     const db = connector.connector.db.kysely;

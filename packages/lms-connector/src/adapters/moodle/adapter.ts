@@ -157,12 +157,15 @@ export class MoodleAdapter implements LmsAdapter {
     };
   }
 
-  /** Creates the skill's competency; after a lost response or a taken idnumber, records the existing one. */
-  private async createCompetency(skill: AdapterSkill, frameworkId: number, ctx: AdapterContext): Promise<number> {
+  /**
+   * Creates the skill's competency; after a lost response or a taken idnumber, records the existing one
+   * instead. `created` is false in that case, so callers do not log a creation that did not happen.
+   */
+  private async createCompetency(skill: AdapterSkill, frameworkId: number, ctx: AdapterContext): Promise<{ id: number; created: boolean }> {
     try {
       const created = await this.api.createCompetency(this.competencyFields(skill, frameworkId));
       await ctx.setCompetencyId(skill.skill_id, String(created.id));
-      return created.id;
+      return { id: created.id, created: true };
     } catch (error) {
       if (!mayHaveBeenApplied(error)) throw error;
 
@@ -175,7 +178,7 @@ export class MoodleAdapter implements LmsAdapter {
       );
       await ctx.setCompetencyId(skill.skill_id, String(existing.id));
       await this.updateIfChanged(existing, skill);
-      return existing.id;
+      return { id: existing.id, created: false };
     }
   }
 
@@ -206,7 +209,7 @@ export class MoodleAdapter implements LmsAdapter {
       await ctx.setCompetencyId(skillId, String(found.id));
       return found.id;
     }
-    return this.createCompetency(skill, frameworkId, ctx);
+    return (await this.createCompetency(skill, frameworkId, ctx)).id;
   }
 
   private async syncSkill(skillId: string, ctx: AdapterContext): Promise<void> {
@@ -222,8 +225,8 @@ export class MoodleAdapter implements LmsAdapter {
       const updated = await this.updateIfChanged(existing, skill);
       if (updated) ctx.logger.info({ skill_id: skillId, competency_id: existing.id }, 'updated Moodle competency');
     } else {
-      const id = await this.createCompetency(skill, frameworkId, ctx);
-      ctx.logger.info({ skill_id: skillId, competency_id: id }, 'created Moodle competency');
+      const { id, created } = await this.createCompetency(skill, frameworkId, ctx);
+      if (created) ctx.logger.info({ skill_id: skillId, competency_id: id }, 'created Moodle competency');
     }
 
     // A deprecated skill keeps its competency for history; its successor needs one for the moved links.
@@ -272,8 +275,8 @@ export class MoodleAdapter implements LmsAdapter {
       try {
         const found = existing.get(skill.skill_id);
         if (!found) {
-          await this.createCompetency(skill, frameworkId, ctx);
-          counts.created += 1;
+          const { created } = await this.createCompetency(skill, frameworkId, ctx);
+          counts[created ? 'created' : 'recorded'] += 1;
           continue;
         }
         if ((await ctx.getCompetencyId(skill.skill_id)) !== String(found.id)) {
