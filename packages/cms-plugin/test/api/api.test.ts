@@ -112,8 +112,18 @@ describe('tag permission', () => {
       () => null,
       (caught: any) => caught,
     );
-    expect(error?.name).toBe('ForbiddenError');
+    expect(error?.name).toBe('PolicyError');
     expect(error.details.code).toBe('SKILL_TAGS_FORBIDDEN');
+  });
+
+  it('keeps the SKILL_TAGS_FORBIDDEN code and message in the Content Manager 403', async () => {
+    const response = await http()
+      .post('/content-manager/collection-types/api::course.course')
+      .set(asAdmin(editor))
+      .send({ title: 'Editor course over HTTP', skill_tags: [tag(skillA)] });
+    expect(response.status).toBe(403);
+    expect(response.body.error.details.code).toBe('SKILL_TAGS_FORBIDDEN');
+    expect(response.body.error.message).toContain('Tag content');
   });
 
   it('lets a role without content.tag save other fields', async () => {

@@ -407,9 +407,8 @@ describe('plugin admin UI in Chromium', () => {
       skill_tags: [],
     });
     assert.equal(response.status, 403, JSON.stringify(response.body));
-    // NOTE: Strapi 5.54's authorize middleware (core compose-endpoint.js) returns a bare 403 for any
-    // ForbiddenError that is not a PolicyError, so the plugin's SKILL_TAGS_FORBIDDEN code and message do
-    // not reach this client. The unchanged tags below show the refusal came before the write.
+    assert.equal(response.body.error.details.code, 'SKILL_TAGS_FORBIDDEN', JSON.stringify(response.body));
+    // The unchanged tags below show the refusal came before the write.
 
     const stored = await api.ok('GET', `/content-manager/collection-types/${COURSE_UID}/${courseId}?locale=en`);
     assert.deepEqual(stored.data.skill_tags.map((tag) => tag.skill_name), ['Python (computer programming)']);

@@ -89,7 +89,9 @@ async function validateInput(strapi: Core.Strapi, trx: Knex, type: TaggedType, p
     if (!(field in data)) continue;
     const tags = await validateSkillTags(strapi, trx, field, data[field], previous);
     if (ability && !sameTags(tags, previous) && !ability.can('plugin::skill-mapping.content.tag')) {
-      throw new errors.ForbiddenError(`You may not change ${field}: the role lacks the "Tag content" permission of Skill mapping.`, {
+      // A PolicyError, because Strapi's route handler replaces the body of any other ForbiddenError
+      // with a bare 403, and the client would lose the code and the reason.
+      throw new errors.PolicyError(`You may not change ${field}: the role lacks the "Tag content" permission of Skill mapping.`, {
         code: 'SKILL_TAGS_FORBIDDEN',
         field,
       });
