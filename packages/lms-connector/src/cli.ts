@@ -5,6 +5,7 @@ import { adapterCommands } from './adapters';
 import { ConfigError, type ConnectorConfig, loadConfig } from './config';
 import { type Db, openDb } from './db/connection';
 import { migrateToLatest } from './db/migrations';
+import { acquireServeLock, ServeLockError } from './db/serve-lock';
 import { KeyError, KeyStore, parseScopes, SCOPES } from './keys';
 import { asyncStdout, createLogger } from './logger';
 import { CsvImportError, parseMappingCsv } from './mappings/csv-import';
@@ -59,9 +60,16 @@ export function buildProgram(): Command {
     .action(async (_options, command: Command) => {
       const options = command.optsWithGlobals<{ config?: string }>();
       const config = loadServeConfig(process.env, options.config ?? process.env.CONNECTOR_CONFIG_FILE);
+      const releaseLock = acquireServeLock(config.DATABASE_URL);
       const logger = createLogger(config.LOG_LEVEL, asyncStdout());
-      const connector = await createConnector({ config, env: process.env, logger });
-      await connector.listen();
+      let connector;
+      try {
+        connector = await createConnector({ config, env: process.env, logger });
+        await connector.listen();
+      } catch (error) {
+        releaseLock();
+        throw error;
+      }
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           logger.info({ signal }, 'stopping connector');
@@ -71,6 +79,7 @@ export function buildProgram(): Command {
         process.once('SIGTERM', stop);
       });
       await connector.close();
+      releaseLock();
       logger.info('connector stopped');
       logger.flush();
     });
@@ -209,6 +218,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof CsvImportError) {
       process.stderr.write(`${error.code}: ${error.message}\n${error.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}\n`);
+      return EXIT_FAILURE;
+    }
+    if (error instanceof ServeLockError) {
+      process.stderr.write(`${error.code}: ${error.message}\n`);
       return EXIT_FAILURE;
     }
     if (error instanceof FeedCursorError) {

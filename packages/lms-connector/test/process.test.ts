@@ -4,7 +4,8 @@ import { migrateToLatest } from '../src/db/migrations';
 import { tempDir } from './helpers/connector';
 import { signedRequest, SKILLS, TEST_SECRET, tagUpdated } from './helpers/events';
 import { createPostgresDatabase, postgresEnabled } from './helpers/postgres';
-import { type ServeProcess, startServe } from './helpers/process';
+import fs from 'node:fs';
+import { runCli, type ServeProcess, startServe } from './helpers/process';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -53,6 +54,26 @@ async function expectExactlyOnce(databaseUrl: string, events: Array<ReturnType<t
 }
 
 const burst = (count: number, prefix: string) => Array.from({ length: count }, (_, index) => tagUpdated(`${prefix}-${index}`, 1, [{ skill_id: SKILLS[index % SKILLS.length]! }]));
+
+describe('one serve per SQLite file', () => {
+  test('a second serve fails fast and the lock goes with the first', async () => {
+    const databaseUrl = path.join(tempDir('lock'), 'connector.db');
+    const env = { DATABASE_URL: databaseUrl, WEBHOOK_SECRETS: TEST_SECRET, RECONCILE_INTERVAL_MS: '0', RECONCILE_FULL_INTERVAL_MS: '0', RETENTION_INTERVAL_MS: '0' };
+    const first = await startServe(env);
+    try {
+      const second = runCli(['serve'], { ...env, HOST: '127.0.0.1', PORT: '0' });
+      expect(second.status).toBe(1);
+      expect(second.stderr).toContain(`DATABASE_LOCKED: Another skill-connector serve (pid ${first.child.pid})`);
+      expect(second.stderr).toContain(databaseUrl);
+      // One-shot commands still run beside serve.
+      expect(runCli(['keys', 'create', '--scope', 'admin'], env).status).toBe(0);
+    } finally {
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+    }
+    expect(fs.existsSync(`${databaseUrl}.serve.lock`)).toBe(false);
+  });
+});
 
 describe('process faults', () => {
   test.each<[string, Record<string, string>]>([

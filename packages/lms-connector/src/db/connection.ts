@@ -42,7 +42,7 @@ export function dialectOf(databaseUrl: string | undefined): Dialect {
   return databaseUrl && /^postgres(ql)?:\/\//i.test(databaseUrl) ? 'postgres' : 'sqlite';
 }
 
-function sqlitePath(databaseUrl: string | undefined): string {
+export function sqlitePath(databaseUrl: string | undefined): string {
   if (!databaseUrl) return DEFAULT_SQLITE_PATH;
   if (databaseUrl.startsWith('sqlite://')) return databaseUrl.slice('sqlite://'.length);
   if (databaseUrl.startsWith('sqlite:')) return databaseUrl.slice('sqlite:'.length);
