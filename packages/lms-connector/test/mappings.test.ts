@@ -37,6 +37,26 @@ describe('mapping CSV parser', () => {
     expect(parseMappingCsv(Buffer.from('content_id,lms_course_id\ncafé,8\n')).rows[0]?.key).toBe('café');
   });
 
+  test('tab-separated file is read', () => {
+    const parsed = parseMappingCsv(`skill_id\tlms_competency_id\n${SKILLS[0]}\t12\n`);
+    expect(parsed.rows.map((row) => [row.key, row.value])).toEqual([[SKILLS[0], '12']]);
+  });
+
+  test('extra columns are rejected, not dropped', () => {
+    expect(() => parseMappingCsv(`skill_id,lms_competency_id,note\n${SKILLS[0]},12,x\n`)).toThrow(expect.objectContaining({ code: 'CSV_HEADER_UNKNOWN', message: expect.stringContaining('note') }));
+    try {
+      parseMappingCsv(`skill_id,lms_competency_id\n${SKILLS[0]},12,stray\n${SKILLS[1]},13,\n`);
+      throw new Error('expected a CsvImportError');
+    } catch (error) {
+      expect((error as { issues: Array<{ path: string }> }).issues.map((issue) => issue.path)).toEqual(['line 2']);
+    }
+  });
+
+  test('header-only file imports nothing; empty file is rejected', () => {
+    expect(parseMappingCsv('skill_id,lms_competency_id\n').rows).toEqual([]);
+    expect(() => parseMappingCsv('')).toThrow(expect.objectContaining({ code: 'CSV_INVALID' }));
+  });
+
   test('unknown header is rejected with the reason', () => {
     expect(() => parseMappingCsv('id,course\n1,2\n')).toThrow(expect.objectContaining({ code: 'CSV_HEADER_UNKNOWN', message: expect.stringContaining('skill_id,lms_competency_id') }));
   });

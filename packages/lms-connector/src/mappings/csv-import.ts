@@ -39,10 +39,13 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 const MOODLE_ID_NUMBER = 'id number';
 const MOODLE_IS_FRAMEWORK = 'is framework';
 
-function detectDelimiter(text: string): ',' | ';' {
+// Spreadsheets write ";" where "," is the decimal mark, and a tab for "Text (tab delimited)".
+function detectDelimiter(text: string): ',' | ';' | '\t' {
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const unquoted = firstLine.replace(/"[^"]*"/g, '');
-  return (unquoted.match(/;/g)?.length ?? 0) > (unquoted.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const counts = ([',', ';', '\t'] as const).map((delimiter) => ({ delimiter, count: unquoted.split(delimiter).length - 1 }));
+  counts.sort((a, b) => b.count - a.count);
+  return counts[0]!.count > 0 ? counts[0]!.delimiter : ',';
 }
 
 /**
@@ -63,8 +66,15 @@ export function parseMappingCsv(input: string | Buffer): ParsedMappings {
   if (!header) throw new CsvImportError('CSV_INVALID', 'The file is empty; it needs a header line and at least one row.');
   const columns = header.map((cell) => cell.trim().toLowerCase());
 
-  if (columns[0] === 'skill_id' && columns[1] === 'lms_competency_id') return twoColumn('skill', body, Uuid, 'skill_id', 'lms_competency_id');
-  if (columns[0] === 'content_id' && columns[1] === 'lms_course_id') return twoColumn('content', body, ContentId, 'content_id', 'lms_course_id');
+  const twoColumnKind = columns[0] === 'skill_id' && columns[1] === 'lms_competency_id' ? 'skill' : columns[0] === 'content_id' && columns[1] === 'lms_course_id' ? 'content' : undefined;
+  if (twoColumnKind && columns.length > 2) {
+    throw new CsvImportError(
+      'CSV_HEADER_UNKNOWN',
+      `The header has columns after "${columns[0]},${columns[1]}" (${header.slice(2).join(', ').slice(0, 120)}), which the import would ignore; remove them and import the file again.`,
+    );
+  }
+  if (twoColumnKind === 'skill') return twoColumn('skill', body, Uuid, 'skill_id', 'lms_competency_id');
+  if (twoColumnKind === 'content') return twoColumn('content', body, ContentId, 'content_id', 'lms_course_id');
   if (columns.includes(MOODLE_ID_NUMBER) && columns.includes(MOODLE_IS_FRAMEWORK)) return moodleFramework(columns, body);
 
   throw new CsvImportError(
@@ -132,6 +142,9 @@ function twoColumn(
     }
     const valueIssue = lmsIdIssue(value, valueColumn, line);
     if (valueIssue) issues.push(valueIssue);
+    if (record.slice(2).some((cell) => cell.trim() !== '')) {
+      issues.push({ path: `line ${line}`, code: 'too_big', message: `line ${line} has ${record.length} cells; the file has two columns, ${keyColumn} and ${valueColumn}` });
+    }
     const earlier = seen.get(key);
     if (earlier !== undefined) {
       issues.push({ path: `line ${line}.${keyColumn}`, code: 'duplicate', message: `${keyColumn} "${key.slice(0, 60)}" already appears on line ${earlier}` });
