@@ -143,6 +143,22 @@ describe('course lifecycle', () => {
   });
 });
 
+describe('tag order', () => {
+  it('reordering the same tags writes and emits nothing', async () => {
+    const doc = await courses(booted.strapi).create({ data: { title: 'Reordered', skill_tags: [tag(skillA), tag(skillB, { confidence: 0.8 })] } });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+    const before = await tableCounts(booted.strapi);
+
+    await courses(booted.strapi).update({ documentId: doc.documentId, data: { skill_tags: [tag(skillB, { confidence: 0.8 }), tag(skillA)] } });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+    expect(await tableCounts(booted.strapi)).toEqual(before);
+
+    await courses(booted.strapi).update({ documentId: doc.documentId, data: { skill_tags: [tag(skillB, { confidence: 0.9 }), tag(skillA)] } });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+    expect((await tableCounts(booted.strapi)).change).toBe(before.change + 1);
+  });
+});
+
 describe('entry to canonical mapping', () => {
   it('keeps every canonical field and drops the rest', async () => {
     const doc = await courses(booted.strapi).create({

@@ -61,8 +61,18 @@ export function parseJsonColumn(value: unknown): unknown {
   return value;
 }
 
+/** Tags keyed by skill_id with their fields in a fixed order, so key and list order do not matter. */
+function tagSetKey(tags: SkillTag[]): string {
+  return JSON.stringify(
+    tags
+      .map((tag) => [tag.skill_id, tag.skill_name, tag.confidence, tag.proficiency ?? null, tag.source ?? null])
+      .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0)),
+  );
+}
+
+/** True when both lists hold the same tags, in any order: reordering is not a change. */
 export function sameTags(left: SkillTag[], right: SkillTag[]): boolean {
-  return JSON.stringify(left) === JSON.stringify(right);
+  return left.length === right.length && tagSetKey(left) === tagSetKey(right);
 }
 
 export function diffSkillIds(before: SkillTag[], after: SkillTag[]): { added: string[]; removed: string[] } {
