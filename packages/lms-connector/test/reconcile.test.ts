@@ -144,6 +144,18 @@ describeEachDialect('reconciliation', (target) => {
     expect(Date.parse(stored.value)).toBeLessThanOrEqual(before - 60_000);
   });
 
+  test('a failed run records its error code', async () => {
+    cms.failNext = 100;
+    try {
+      await expect(reconciler().run('full', { dryRun: true })).rejects.toThrow();
+    } finally {
+      cms.failNext = 0;
+    }
+    const run = await t.connector.db.kysely.selectFrom('reconcile_run').select(['status', 'error']).orderBy('started_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/^CMS_ERROR: /);
+  });
+
   test('410 on the delta cursor runs a full reconciliation', async () => {
     cms.feedExpired = true;
     try {

@@ -117,7 +117,10 @@ export class Reconciler {
         return report;
       } catch (error) {
         this.options.metrics.reconcileFailures.inc();
-        await this.finish(runId, 'failed', null, (error as Error).message).catch(() => {});
+        // The run record starts with a stable code, as an adapter task's last_error does.
+        const code = (error as { code?: unknown }).code;
+        const prefix = typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'RECONCILE_FAILED';
+        await this.finish(runId, 'failed', null, `${prefix}: ${(error as Error).message}`).catch(() => {});
         log.error({ err: error }, 'reconciliation failed');
         throw error;
       } finally {
