@@ -217,6 +217,24 @@ it('an endpoint whose secret cannot be decrypted fails alone and the others are 
   await broken.stop();
 });
 
+it('a slow endpoint does not hold back the delivery to another one', async () => {
+  const fast = await withEndpoint();
+  const slow = await withEndpoint();
+  // Longer than the 2 s request timeout of the tests: the slow row ends as a timed-out attempt.
+  slow.receiver.script({ status: 200, delayMs: 5_000 });
+
+  await publishTagged('One slow receiver');
+  await waitForRows(fast.rows, (rows) => rows[0]?.status === 'delivered');
+  const [slowRow] = await slow.rows();
+  expect(Number(slowRow.attempts)).toBe(0);
+  expect(slow.receiver.events).toHaveLength(1);
+
+  const [retried] = await waitForRows(slow.rows, (rows) => Number(rows[0]?.attempts) >= 1);
+  expect(retried.last_error).toContain('timed out');
+  await fast.stop();
+  await slow.stop();
+});
+
 it('connection refused retries', async () => {
   const target = await withEndpoint();
   await target.receiver.stop();

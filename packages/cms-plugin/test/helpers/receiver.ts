@@ -10,7 +10,7 @@ export interface ReceivedEvent {
   status: number;
 }
 
-export type Reply = { status: number; headers?: Record<string, string>; body?: string };
+export type Reply = { status: number; headers?: Record<string, string>; body?: string; /** Holds the answer this long. */ delayMs?: number };
 
 /**
  * A webhook receiver on 127.0.0.1 for tests. It verifies every request with the endpoint secret on
@@ -75,8 +75,13 @@ export class TestReceiver {
       }
       const reply = this.replies.shift() ?? this.fallback ?? { status: verified ? 200 : 401 };
       this.events.push({ raw, headers, body: verified ? JSON.parse(raw.toString('utf8')) : null, verified, status: reply.status });
-      response.writeHead(reply.status, { 'content-type': 'text/plain', ...(reply.headers ?? {}) });
-      response.end(reply.body ?? 'ok');
+      const answer = () => {
+        if (response.destroyed) return;
+        response.writeHead(reply.status, { 'content-type': 'text/plain', ...(reply.headers ?? {}) });
+        response.end(reply.body ?? 'ok');
+      };
+      if (reply.delayMs) setTimeout(answer, reply.delayMs).unref();
+      else answer();
       for (const wake of this.waiters.splice(0)) wake();
     });
   }

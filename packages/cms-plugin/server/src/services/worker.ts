@@ -136,6 +136,14 @@ export class DeliveryWorker {
   private wakeRequested = false;
   private stopped = false;
   private lastPruneMs = 0;
+  // Claimed rows wait in `queue`; up to `concurrency` runners send them one by one. Each result goes
+  // to `completed` and is recorded at once (several that finish together share one transaction), so
+  // a slow receiver holds back only the runner that waits for it.
+  private readonly queue: Array<{ row: OutboxRow; endpoint: EndpointRow }> = [];
+  private activeRunners = 0;
+  private completed: Array<{ row: OutboxRow; result: AttemptResult; endpoint: EndpointRow }> = [];
+  private flushing: Promise<void> | null = null;
+  private claimedTotal = 0;
 
   // Rounds start from commit hooks of request handlers. Binding to the context of the worker's
   // creation keeps them out of that request's async context (its transaction and request state).
@@ -158,7 +166,7 @@ export class DeliveryWorker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.loop;
+    await this.settle();
     this.strapi.log.info(`[skill-mapping] delivery worker stopped owner=${this.owner}`);
   }
 
@@ -174,9 +182,24 @@ export class DeliveryWorker {
 
   /** Resolves when the outbox has no claimable row left; used by tests and the benchmark. */
   async drain(): Promise<void> {
-    while (this.loop) await this.loop;
-    this.wake();
-    while (this.loop) await this.loop;
+    await this.settle();
+    for (;;) {
+      const claimed = this.claimedTotal;
+      this.wake();
+      await this.settle();
+      if (this.claimedTotal === claimed) return;
+    }
+  }
+
+  /** Waits until no round runs, no row is being sent and every result is recorded. */
+  private async settle(): Promise<void> {
+    for (;;) {
+      if (this.loop) await this.loop;
+      else if (this.flushing) await this.flushing;
+      else if (this.completed.length > 0) await this.flush();
+      else if (this.activeRunners > 0 || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      else return;
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -209,9 +232,11 @@ export class DeliveryWorker {
     await pruneOldRows(this.strapi);
   }
 
-  /** Claims and sends one batch; returns the number of rows handled. */
+  /** Claims rows up to the free room of the queue and hands them to the runners; returns the number claimed. */
   async round(): Promise<number> {
     const config = getPluginConfig(this.strapi);
+    const room = config.batchSize - this.queue.length - this.activeRunners;
+    if (room <= 0) return 0;
     const knex: Knex = this.strapi.db.connection;
     const endpoints = new Map<number, EndpointRow>(
       (await knex(TABLES.endpoint).select('*').where({ enabled: true })).map((row: any) => {
@@ -221,26 +246,56 @@ export class DeliveryWorker {
     );
     if (endpoints.size === 0) return 0;
 
-    // The lease has to outlast the whole batch, which sends in ceil(batch / concurrency) waves of
-    // at most one timeout each. A lease that ran out mid-batch would let another instance send the
-    // same rows at the same time.
+    // At most batchSize rows are claimed and not yet sent, and they leave in
+    // ceil(batchSize / concurrency) waves of at most one timeout each. The lease has to outlast
+    // that: a lease that ran out while a row waited would let another instance send it too.
     const waves = Math.ceil(config.batchSize / config.concurrency);
     const leaseMs = Math.max(config.leaseMs, waves * config.requestTimeoutMs + 10_000);
-    const rows = await this.claim(knex, [...endpoints.keys()], config.batchSize, leaseMs);
+    const rows = await this.claim(knex, [...endpoints.keys()], room, leaseMs);
     if (rows.length === 0) return 0;
+    this.claimedTotal += rows.length;
 
-    const results: Array<{ row: OutboxRow; result: AttemptResult }> = [];
-    let next = 0;
-    const sendNext = async (): Promise<void> => {
-      while (next < rows.length) {
-        const row = rows[next++]!;
-        results.push({ row, result: await this.deliverRow(row, endpoints.get(row.endpoint_id)!, config.requestTimeoutMs) });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(config.concurrency, rows.length) }, sendNext));
-
-    await this.record(results, endpoints);
+    for (const row of rows) this.queue.push({ row, endpoint: endpoints.get(row.endpoint_id)! });
+    while (this.activeRunners < config.concurrency && this.activeRunners < this.queue.length) this.startRunner(config.requestTimeoutMs);
     return rows.length;
+  }
+
+  private startRunner(timeoutMs: number): void {
+    this.activeRunners += 1;
+    void (async () => {
+      try {
+        for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+          const result = await this.deliverRow(next.row, next.endpoint, timeoutMs);
+          this.completed.push({ ...next, result });
+          void this.flush();
+        }
+      } finally {
+        this.activeRunners -= 1;
+        // A free runner means room for more rows.
+        this.wake();
+      }
+    })();
+  }
+
+  /** Records every finished attempt; results that finish while a flush runs go in the next one. */
+  private flush(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = (async () => {
+        while (this.completed.length > 0) {
+          const batch = this.completed.splice(0);
+          try {
+            await this.record(batch);
+          } catch (error: any) {
+            // The rows keep their lease and are sent again when it expires; receivers drop the
+            // duplicate by event_id.
+            this.strapi.log.error(`[skill-mapping] recording ${batch.length} delivery attempt(s) failed: ${error?.message ?? error}`);
+          }
+        }
+      })().finally(() => {
+        this.flushing = null;
+      });
+    }
+    return this.flushing;
   }
 
   /**
@@ -288,9 +343,12 @@ export class DeliveryWorker {
     // database lets only one update match, and each instance sends only the rows it owns.
     const token = `${this.owner}:${crypto.randomBytes(4).toString('hex')}`;
     const ids = candidates.map((row: any) => Number(row.id));
+    // The endpoint list was read before the claim; a 410 recorded in between must not let its
+    // endpoint's rows go out, so the update checks that the endpoint is still enabled.
     await knex(TABLES.outbox)
       .whereIn('id', ids)
       .whereIn('status', OPEN_STATUSES)
+      .whereIn('endpoint_id', knex(TABLES.endpoint).select('id').where({ enabled: true }))
       .where((q: Knex) => q.whereNull('lease_until_ms').orWhere('lease_until_ms', '<', now))
       .update({ lease_owner: token, lease_until_ms: now + leaseMs });
     const claimed = await knex(TABLES.outbox).select('id', 'event_id', 'event_type', 'endpoint_id', 'body', 'attempts', 'created_ms').where({ lease_owner: token }).orderBy('id');
@@ -315,7 +373,8 @@ export class DeliveryWorker {
     return Math.max(jittered, Math.min(retryAfterSeconds, config.maxRetryAfterSeconds) * 1000);
   }
 
-  private async record(results: Array<{ row: OutboxRow; result: AttemptResult }>, endpoints: Map<number, EndpointRow>): Promise<void> {
+  private async record(results: Array<{ row: OutboxRow; result: AttemptResult; endpoint: EndpointRow }>): Promise<void> {
+    const endpoints = new Map(results.map(({ endpoint }) => [endpoint.id, endpoint]));
     const now = Date.now();
     await this.strapi.db.transaction(async ({ trx }) => {
       await trx(TABLES.delivery).insert(
