@@ -237,7 +237,7 @@ export class MoodleAdapter implements LmsAdapter {
   }
 
   /**
-   * Loads the skill's competency through the mapping when it holds a Moodle id of a competency with the
+   * Loads the skill's competency through the mapping when it contains a Moodle id of a competency with the
    * skill's idnumber, else by idnumber (then recorded); null when Moodle has none.
    */
   private async loadCompetency(skill: AdapterSkill, frameworkId: number, ctx: AdapterContext): Promise<MoodleCompetency | null> {
