@@ -65,7 +65,7 @@ export function buildOpenApi(): Record<string, unknown> {
           ...keyAuth('changes:read'),
           summary: 'Change feed after a cursor (an RFC 3339 timestamp is an inclusive start).',
           parameters: paging,
-          responses: { '200': json('A page of changes.', 'ChangesPage'), '400': problem('CURSOR_INVALID or LIMIT_OUT_OF_RANGE.'), '410': problem('CURSOR_EXPIRED: run a full reconciliation.') },
+          responses: { '200': json('A page of changes.', 'ChangesPage'), '400': problem('CURSOR_INVALID or LIMIT_OUT_OF_RANGE.'), '410': problem('CURSOR_EXPIRED: the cursor is older than the retention window or past the feed head; run a full reconciliation.') },
         },
       },
       '/content': { get: { ...keyAuth('changes:read'), summary: 'Current state of every content item, paged.', parameters: paging, responses: { '200': json('A page of content items.', 'ContentPage') } } },
@@ -84,7 +84,7 @@ export function buildOpenApi(): Record<string, unknown> {
       '/mappings/skills': { get: { ...keyAuth('changes:read'), summary: 'Skill -> LMS competency mappings, paged.', parameters: paging, responses: { '200': json('A page of mappings.') } } },
       '/mappings/skills/{skillId}': {
         get: { ...keyAuth('changes:read'), summary: 'One skill mapping.', responses: { '200': json('The mapping.'), '404': problem('MAPPING_NOT_FOUND.') } },
-        put: { ...keyAuth('mappings:write'), summary: 'Set {"lms_competency_id"} for a skill.', responses: { '200': json('The mapping.'), '400': problem('MAPPING_INVALID.') } },
+        put: { ...keyAuth('mappings:write'), summary: 'Set {"lms_competency_id"} for a skill; with LMS_ADAPTER=moodle it must be a positive integer.', responses: { '200': json('The mapping.'), '400': problem('MAPPING_INVALID.') } },
         delete: { ...keyAuth('mappings:write'), summary: 'Remove a skill mapping.', responses: { '204': { description: 'Removed.' }, '404': problem('MAPPING_NOT_FOUND.') } },
       },
       '/mappings/content/{contentId}': {
@@ -98,7 +98,7 @@ export function buildOpenApi(): Record<string, unknown> {
           ...keyAuth('mappings:write'),
           summary: 'Import CSV: skill_id,lms_competency_id or content_id,lms_course_id or a Moodle competency framework export (tool_lpimportcsv).',
           requestBody: { content: { 'text/csv': { schema: { type: 'string' } } } },
-          responses: { '200': json('Import report.'), '400': problem('CSV_HEADER_UNKNOWN or CSV_INVALID.') },
+          responses: { '200': json('Import report.'), '400': problem('CSV_HEADER_UNKNOWN, CSV_INVALID or CSV_ENCODING_INVALID.') },
         },
       },
       '/mappings/unmapped': { get: { ...keyAuth('changes:read'), summary: 'Skills used by active tags that have no LMS competency mapping.', parameters: paging, responses: { '200': json('A page of unmapped skills.') } } },
