@@ -59,6 +59,15 @@ describe('admin skills API', () => {
     expect(response.body.rejected).toEqual([{ row: 2, reason: expect.stringContaining('not-a-uuid') }]);
   });
 
+  it('rejects a skill row whose name is longer than the column', async () => {
+    const id = '0f5e2b1c-6a7d-4e8f-9a0b-1c2d3e4f5a6b';
+    const csv = `id,uri,name,alt_names,description,group\n${id},,${'n'.repeat(300)},,,\n`;
+    const response = await http().post('/skill-mapping/skills/import').set(asAdmin()).send({ format: 'csv', content: csv });
+    expect(response.status).toBe(200);
+    expect(response.body.created).toBe(0);
+    expect(response.body.rejected).toEqual([{ row: 2, reason: expect.stringContaining('255') }]);
+  });
+
   it('searches names and alternative names', async () => {
     const response = await http().get('/skill-mapping/skills/search').query({ q: skillA.name.slice(0, 6) }).set(asAdmin());
     expect(response.status).toBe(200);
@@ -156,6 +165,14 @@ describe('admin endpoints API', () => {
       expect(response.body.error.message).toContain('allowedHosts');
     },
   );
+
+  it('refuses a URL longer than the column with a clear code', async () => {
+    const url = `${receiver.url}?${'q'.repeat(300)}`;
+    const response = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url, event_types: [], content_types: [], enabled: true });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.code).toBe('ENDPOINT_URL_TOO_LONG');
+    expect(response.body.error.message).toContain('255');
+  });
 
   it('creates, lists, tests and rotates an endpoint', async () => {
     const created = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: receiver.url, event_types: [], content_types: ['api::course.course'], enabled: true });

@@ -48,6 +48,8 @@ function emptyToNull(value: unknown): string | null {
 }
 
 const ESCO_URI_PREFIX = 'http://data.europa.eu/esco/';
+/** Length of Strapi `string` columns (varchar(255) on PostgreSQL). */
+const STRING_COLUMN_MAX = 255;
 
 /**
  * Turns one CSV or JSON record into a skill, or returns why it is rejected. Every import path (the
@@ -64,14 +66,21 @@ function toSkillInput(record: Record<string, unknown>, framework: string | null)
     .map((alt) => alt.trim())
     .filter((alt) => alt !== '' && alt !== name);
   const uri = emptyToNull(record.uri);
+  const resolvedFramework = emptyToNull(record.framework) ?? framework ?? (uri?.startsWith(ESCO_URI_PREFIX) ? 'ESCO' : null);
+  const group = emptyToNull(record.group);
+  for (const [column, value] of [['name', name], ['uri', uri], ['framework', resolvedFramework], ['group', group]] as const) {
+    if (value !== null && value.length > STRING_COLUMN_MAX) {
+      return `skill ${skillId}: ${column} has ${value.length} characters; the limit is ${STRING_COLUMN_MAX}, shorten it`;
+    }
+  }
   return {
     skill_id: skillId.toLowerCase(),
     name,
     alt_names: [...new Set(altNames)],
     description: emptyToNull(record.description),
     uri,
-    framework: emptyToNull(record.framework) ?? framework ?? (uri?.startsWith(ESCO_URI_PREFIX) ? 'ESCO' : null),
-    group: emptyToNull(record.group),
+    framework: resolvedFramework,
+    group,
   };
 }
 

@@ -11,6 +11,8 @@ import { findTaggedTypes } from './recorder';
 
 const EVENT_TYPES = ['content.tag.updated', 'content.tag.deprecated', 'content.deleted', 'skill.updated', 'skill.deprecated'];
 const HOUR_MS = 3_600_000;
+/** The url column is a Strapi `string`, varchar(255) on PostgreSQL. */
+const URL_MAX_LENGTH = 255;
 
 export function toEndpoint(row: EndpointRow) {
   return {
@@ -31,6 +33,12 @@ export function toEndpoint(row: EndpointRow) {
 async function validateInput(strapi: Core.Strapi, body: Record<string, any>) {
   const config = getPluginConfig(strapi);
   const url = await checkEndpointUrl(body.url, config.allowedHosts);
+  if (url.href.length > URL_MAX_LENGTH) {
+    // Only the origin goes in the details: the rest of the URL may carry a receiver's token.
+    throw badRequest('ENDPOINT_URL_TOO_LONG', `the endpoint URL has ${url.href.length} characters; the limit is ${URL_MAX_LENGTH}, use a shorter path or query.`, {
+      value: url.origin,
+    });
+  }
 
   const eventTypes = body.event_types ?? [];
   if (!Array.isArray(eventTypes) || eventTypes.some((type) => !EVENT_TYPES.includes(type))) {
