@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { createDocumentMiddleware } from './services/recorder';
 import { createSkillGuardMiddleware } from './services/skill-guard';
+import { hideInternalTypes } from './middlewares/hide-internal-types';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.customFields.register({
@@ -15,4 +16,5 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     strapi.documents.use(createDocumentMiddleware(strapi));
   }
   strapi.documents.use(createSkillGuardMiddleware(strapi));
+  strapi.server.use(hideInternalTypes());
 };

@@ -148,6 +148,21 @@ describe('tag permission', () => {
   });
 });
 
+describe('plugin tables in the Content Manager', () => {
+  it.each(['endpoint', 'outbox', 'delivery', 'audit', 'change', 'content-state', 'skill'])('hides plugin::skill-mapping.%s from its API, even for a super admin', async (name) => {
+    for (const uid of [`plugin::skill-mapping.${name}`, encodeURIComponent(`plugin::skill-mapping.${name}`)]) {
+      const response = await http().get(`/content-manager/collection-types/${uid}`).set(asAdmin());
+      expect(response.status).toBe(404);
+      expect(JSON.stringify(response.body)).not.toContain('secret_encrypted');
+    }
+  });
+
+  it('still serves the content types of the app', async () => {
+    const response = await http().get('/content-manager/collection-types/api::course.course').set(asAdmin());
+    expect(response.status).toBe(200);
+  });
+});
+
 describe('admin endpoints API', () => {
   it('refuses plain http to a host not listed', async () => {
     const response = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: 'http://receiver.invalid/hooks', event_types: [], content_types: [], enabled: true });
