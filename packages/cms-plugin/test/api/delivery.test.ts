@@ -235,6 +235,22 @@ it('a slow endpoint does not hold back the delivery to another one', async () =>
   await slow.stop();
 });
 
+it('checks the URL rules again at delivery time', async () => {
+  const target = await withEndpoint();
+  // As if allowedHosts had been narrowed after the endpoint was saved: 127.0.0.2 is a loopback
+  // address that the example app does not list.
+  const port = new URL(target.receiver.url).port;
+  await knex()('skill_mapping_endpoints').where({ id: target.endpoint.id }).update({ url: `http://127.0.0.2:${port}/hooks` });
+
+  await publishTagged('Narrowed rules');
+  const [row] = await waitForRows(target.rows, (rows) => Number(rows[0]?.attempts) >= 1);
+  expect(row.status).not.toBe('delivered');
+  expect(row.last_error).toContain('ENDPOINT_URL_REJECTED');
+  const endpoint = (await services().endpoints.list()).results.find((e: any) => e.id === target.endpoint.id);
+  expect(endpoint.flagged_reason).toContain('ENDPOINT_URL_REJECTED');
+  await target.stop();
+});
+
 it('connection refused retries', async () => {
   const target = await withEndpoint();
   await target.receiver.stop();

@@ -98,3 +98,27 @@ export async function checkEndpointUrl(text: unknown, allowedHosts: string[]): P
   }
   return url;
 }
+
+/**
+ * A DNS lookup for the delivery requests that applies the same address rules at connection time:
+ * a name that resolved to a public address when the endpoint was saved and now resolves to an
+ * internal one (DNS rebinding, or a changed record) is refused before the socket connects.
+ * Returns `[address, family]`, the shape axios expects from an async lookup.
+ */
+export function guardedLookup(allowedHosts: string[]) {
+  return async (hostname: string): Promise<[string, number]> => {
+    const records = await dns.lookup(hostname, { all: true, verbatim: true });
+    if (records.length === 0) throw Object.assign(new Error(`host ${hostname} does not resolve`), { code: 'ENOTFOUND' });
+    const addresses = records.map((record) => record.address);
+    if (!isListed(hostname, addresses, allowedHosts)) {
+      const internal = addresses.find((address) => normalize(address).range() !== PUBLIC_RANGE);
+      if (internal) {
+        throw Object.assign(
+          new Error(`host ${hostname} now resolves to ${internal}, a ${normalize(internal).range()} address; internal targets are refused unless the host is in allowedHosts`),
+          { code: 'ENDPOINT_URL_REJECTED' },
+        );
+      }
+    }
+    return [records[0]!.address, records[0]!.family];
+  };
+}

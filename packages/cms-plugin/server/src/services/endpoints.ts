@@ -138,7 +138,7 @@ export async function testEndpoint(strapi: Core.Strapi, id: unknown) {
   const endpoint = await load(strapi, id);
   const envelope = buildEnvelope('endpoint.test', {}, Date.now());
   const body = Buffer.from(JSON.stringify(envelope), 'utf8');
-  const result = await sendSigned(endpoint, endpointSecrets(strapi, endpoint), { id: envelope.event_id, type: envelope.event_type, time: envelope.timestamp }, body, getPluginConfig(strapi).requestTimeoutMs);
+  const result = await sendSigned(endpoint, endpointSecrets(strapi, endpoint), { id: envelope.event_id, type: envelope.event_type, time: envelope.timestamp }, body, getPluginConfig(strapi).requestTimeoutMs, getPluginConfig(strapi).allowedHosts);
   return {
     status: result.statusCode,
     latency_ms: result.latencyMs,

@@ -11,6 +11,7 @@ import { getPluginConfig } from './plugin-config';
 import { parseEndpointRow, type EndpointRow } from './shared-rows';
 import { endpointSecrets } from './secrets';
 import { pruneOldRows } from './retention';
+import { checkEndpointUrl, guardedLookup } from '../lib/url-policy';
 
 /**
  * Delivery worker. Terminology:
@@ -60,9 +61,9 @@ function parseRetryAfter(value: unknown, now: number): number | null {
 
 /**
  * Sends one signed request with exactly `body` as the payload. Errors become the result, so it
- * does not throw.
- * NOTE: the endpoint's address is checked against the URL rules when the endpoint is saved, not
- * at each delivery, so a DNS record changed later to an internal address is not caught here.
+ * does not throw. The URL rules run again here, not only when the endpoint was saved: the
+ * allowed hosts may have been narrowed since, and the lookup refuses a name that now resolves to
+ * an internal address.
  */
 export async function sendSigned(
   endpoint: { url: string },
@@ -70,7 +71,9 @@ export async function sendSigned(
   event: { id: string; type: string; time: string },
   body: Buffer,
   timeoutMs: number,
+  allowedHosts: string[],
 ): Promise<AttemptResult> {
+  await checkEndpointUrl(endpoint.url, allowedHosts);
   const timestamp = Math.floor(Date.now() / 1000);
   const headers = {
     'content-type': 'application/json',
@@ -97,6 +100,7 @@ export async function sendSigned(
       maxContentLength: 64 * 1024,
       httpAgent,
       httpsAgent,
+      lookup: guardedLookup(allowedHosts),
     });
     return {
       statusCode: response.status,
@@ -107,7 +111,8 @@ export async function sendSigned(
     };
   } catch (error: any) {
     const reason = error?.code === 'ECONNABORTED' || error?.code === 'ETIMEDOUT' ? `timed out after ${timeoutMs} ms` : `${error?.code ?? 'ERROR'}: ${error?.message ?? error}`;
-    return { statusCode: null, latencyMs: Math.round(performance.now() - started), excerpt: '', error: reason, retryAfterSeconds: null };
+    const refused = error?.code === 'ENDPOINT_URL_REJECTED' ? { endpointFlag: reason } : {};
+    return { statusCode: null, latencyMs: Math.round(performance.now() - started), excerpt: '', error: reason, retryAfterSeconds: null, ...refused };
   }
 }
 
@@ -311,6 +316,7 @@ export class DeliveryWorker {
         { id: row.event_id, type: row.event_type, time: toIso(row.created_ms)! },
         Buffer.from(row.body, 'utf8'),
         timeoutMs,
+        getPluginConfig(this.strapi).allowedHosts,
       );
     } catch (error: any) {
       const code = error?.details?.code ?? 'DELIVERY_FAILED';
