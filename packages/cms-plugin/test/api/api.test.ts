@@ -391,6 +391,27 @@ describe('skill deprecation', () => {
     expect(error.message).toMatch(/used by \d+ content item/);
   });
 
+  it('supersede leaves unreviewed draft edits unpublished', async () => {
+    const [oldSkill, newSkill] = subsetSkills(8).slice(6);
+    const doc = await courses(booted.strapi).create({ data: { title: 'Reviewed title', skill_tags: [tag(oldSkill!)] } });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+    await courses(booted.strapi).update({ documentId: doc.documentId, data: { title: 'Unreviewed title' } });
+
+    const response = await http().post(`/skill-mapping/skills/${oldSkill!.id}/deprecate`).set(asAdmin()).send({ reason: 'merged', superseded_by: newSkill!.id });
+    expect(response.status).toBe(200);
+
+    const published = await courses(booted.strapi).findOne({ documentId: doc.documentId, status: 'published' });
+    const draft = await courses(booted.strapi).findOne({ documentId: doc.documentId, status: 'draft' });
+    expect(published.title).toBe('Reviewed title');
+    expect(draft.title).toBe('Unreviewed title');
+    expect(published.skill_tags).toEqual([{ skill_id: newSkill!.id, skill_name: newSkill!.name, confidence: 1 }]);
+    expect(draft.skill_tags).toEqual([{ skill_id: newSkill!.id, skill_name: newSkill!.name, confidence: 1 }]);
+
+    const { items } = await pluginServices(booted.strapi).feed.changes({ limit: '500' });
+    const mine = items.filter((item: any) => item.content_id === doc.documentId);
+    expect(mine.map((item: any) => item.metadata_version)).toEqual([1, 2]);
+  });
+
   it('supersede rewrites tagged items to the successor', async () => {
     const response = await http().post(`/skill-mapping/skills/${skillA.id}/deprecate`).set(asAdmin()).send({ reason: 'merged', superseded_by: skillB.id });
     expect(response.status).toBe(200);

@@ -7,7 +7,7 @@ import { normalizeTags, parseJsonColumn } from '../lib/tags';
 import { enqueueEvent } from './outbox';
 import { findSkillUsage } from './skill-usage';
 import { findSkillsByIds, parseSkillRow, toSkill, type SkillRow } from './skills-lookup';
-import { findTaggedTypes } from './recorder';
+import { findTaggedTypes, readRows, recordChange } from './recorder';
 import { wakeWorker } from './worker-registry';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -255,8 +255,8 @@ export async function listSkills(strapi: Core.Strapi, query: Record<string, unkn
 
 /**
  * Deprecates a skill (version + 1, `skill.deprecated`). With a successor, every content item that
- * uses the skill is rewritten to it through the document service, so each published item emits
- * its own `content.tag.updated`.
+ * uses the skill is rewritten to it, and each item whose published tags change emits its own
+ * `content.tag.updated`.
  */
 export async function deprecateSkill(strapi: Core.Strapi, skillId: string, body: { reason?: unknown; superseded_by?: unknown }) {
   const reason = emptyToNull(body.reason);
@@ -292,40 +292,43 @@ export async function deprecateSkill(strapi: Core.Strapi, skillId: string, body:
     });
     if (queued > 0) onCommit(() => wakeWorker(strapi));
 
-    const rewritten = successorId ? await rewriteToSuccessor(strapi, trx, skill.skill_id, successorId) : 0;
+    const rewritten = successorId ? await rewriteToSuccessor(strapi, trx, skill.skill_id, skills.get(successorId)!) : 0;
+    if (rewritten > 0) onCommit(() => wakeWorker(strapi));
     const updated = parseSkillRow(await trx(TABLES.skill).where({ id: skill.id }).first());
     return { skill: toSkill(updated, successorId ? (skills.get(successorId)?.name ?? null) : null), rewritten };
   });
 }
 
-async function rewriteToSuccessor(strapi: Core.Strapi, trx: Knex, skillId: string, successorId: string): Promise<number> {
+async function rewriteToSuccessor(strapi: Core.Strapi, trx: Knex, skillId: string, successor: SkillRow): Promise<number> {
   const usage = await findSkillUsage(strapi, skillId, trx);
   const types = findTaggedTypes(strapi);
-  const items = new Map<string, { uid: string; documentId: string; locale: string | null; published: boolean }>();
-  for (const item of usage) {
-    const key = `${item.uid}:${item.documentId}:${item.locale ?? ''}`;
-    const known = items.get(key);
-    items.set(key, { ...item, published: item.published || Boolean(known?.published) });
-  }
+  const items = new Map<string, { uid: string; documentId: string }>();
+  for (const item of usage) items.set(`${item.uid}:${item.documentId}`, { uid: item.uid, documentId: item.documentId });
 
+  const rewrite = (value: unknown) => {
+    const tags = normalizeTags(parseJsonColumn(value));
+    const hasSuccessor = tags.some((tag) => tag.skill_id === successor.skill_id);
+    return tags
+      .filter((tag) => !(hasSuccessor && tag.skill_id === skillId))
+      .map((tag) => (tag.skill_id === skillId ? { ...tag, skill_id: successor.skill_id, skill_name: successor.name } : tag));
+  };
+
+  let rewritten = 0;
   for (const item of items.values()) {
     const type = types.get(item.uid)!;
-    const documents = strapi.documents(item.uid as any);
-    const locale = item.locale ?? undefined;
-    const draft = await documents.findOne({ documentId: item.documentId, locale, status: 'draft' } as any);
-    if (!draft) continue;
-    const data: Record<string, unknown> = {};
-    for (const field of type.fields) {
-      const tags = normalizeTags(parseJsonColumn((draft as any)[field]));
-      const hasSuccessor = tags.some((tag) => tag.skill_id === successorId);
-      data[field] = tags
-        .filter((tag) => !(hasSuccessor && tag.skill_id === skillId))
-        .map((tag) => (tag.skill_id === skillId ? { ...tag, skill_id: successorId } : tag));
+    // Each row (draft and published, every locale) is rewritten in place. Going through the
+    // document service would need a publish, which would also publish the editor's unreviewed
+    // draft edits. The change is recorded as the middleware records a save.
+    const before = await readRows(strapi, type, item.documentId);
+    const rows = await strapi.db.query(item.uid as any).findMany({ where: { documentId: item.documentId }, select: ['id', ...type.fields] });
+    for (const row of rows) {
+      const data: Record<string, unknown> = {};
+      for (const field of type.fields) data[field] = rewrite(row[field]);
+      await strapi.db.query(item.uid as any).update({ where: { id: row.id }, data });
     }
-    await documents.update({ documentId: item.documentId, locale, data } as any);
-    // NOTE: publishing also publishes any other pending draft edit of the item. The catalog change
-    // has to reach the published state, and Strapi 5 cannot update a published row alone.
-    if (item.published) await documents.publish({ documentId: item.documentId, locale } as any);
+    const after = await readRows(strapi, type, item.documentId);
+    await recordChange(strapi, trx, { type, documentId: item.documentId, action: 'update', before, after });
+    rewritten += new Set(after.map((row) => row.locale)).size;
   }
-  return items.size;
+  return rewritten;
 }

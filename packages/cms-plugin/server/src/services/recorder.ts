@@ -30,7 +30,7 @@ interface RowSnapshot {
   title: string | null;
 }
 
-interface TaggedType {
+export interface TaggedType {
   uid: string;
   fields: string[];
   titleField: string | null;
@@ -54,7 +54,7 @@ export function findTaggedTypes(strapi: Core.Strapi): Map<string, TaggedType> {
   return result;
 }
 
-async function readRows(strapi: Core.Strapi, type: TaggedType, documentId: string): Promise<RowSnapshot[]> {
+export async function readRows(strapi: Core.Strapi, type: TaggedType, documentId: string): Promise<RowSnapshot[]> {
   const select = ['id', 'documentId', 'publishedAt', ...type.fields, ...(type.titleField ? [type.titleField] : [])];
   if (type.localized) select.push('locale');
   const rows = await strapi.db.query(type.uid as any).findMany({ where: { documentId }, select });
@@ -146,7 +146,7 @@ function pick(rows: RowSnapshot[], locale: string, published: boolean) {
 }
 
 /** Writes audit rows for every tag change and feed/outbox rows for published changes; returns outbox rows written. */
-async function recordChange(strapi: Core.Strapi, trx: Knex, input: ChangeInput): Promise<number> {
+export async function recordChange(strapi: Core.Strapi, trx: Knex, input: ChangeInput): Promise<number> {
   const { type, documentId, action, before, after } = input;
   const now = Date.now();
   const { user } = currentUser(strapi);
