@@ -6,7 +6,7 @@ import { appDir, bootStrapi, type BootedStrapi } from '../helpers/strapi';
 import { TestReceiver } from '../helpers/receiver';
 import { dataDir, readSubsetCsv, subsetSkills } from '../helpers/catalog';
 import { apiToken, editorToken, registerSuperAdmin } from '../helpers/auth';
-import { courses, pluginServices } from '../helpers/plugin';
+import { COURSE, courses, pluginServices } from '../helpers/plugin';
 
 let booted: BootedStrapi;
 let receiver: TestReceiver;
@@ -479,5 +479,39 @@ describe('audit', () => {
   it('lists content types with the field', async () => {
     const response = await http().get('/skill-mapping/content-types').set(asAdmin());
     expect(response.body.results).toEqual([{ uid: 'api::course.course', displayName: 'Course', fields: ['skill_tags'] }]);
+  });
+});
+
+// Last in the file: it adds a course, which the counts of the pull API tests above do not expect.
+describe('content state after a write behind the plugin', () => {
+  let reader: string;
+
+  beforeAll(async () => {
+    reader = await apiToken(booted.strapi, 'reconciler', 'read-only');
+  });
+
+  it('serves GET /content from the published rows, even after a write behind the plugin', async () => {
+    const doc = await courses(booted.strapi).create({ data: { title: 'Written by SQL later', skill_tags: [tag(skillB)] } });
+    await courses(booted.strapi).publish({ documentId: doc.documentId });
+    const before = await http().get(`/api/skill-mapping/content/${doc.documentId}`).set('Authorization', `Bearer ${reader}`);
+
+    const meta = booted.strapi.db.metadata.get(COURSE as any);
+    await booted.strapi.db
+      .connection(meta.tableName)
+      .where({ document_id: doc.documentId })
+      .whereNotNull('published_at')
+      .update({ title: 'Renamed by SQL', skill_tags: JSON.stringify([{ skill_id: skillD.id, confidence: 0.6 }]) });
+
+    const item = await http().get(`/api/skill-mapping/content/${doc.documentId}`).set('Authorization', `Bearer ${reader}`);
+    expect(item.status).toBe(200);
+    expect(item.body.title).toBe('Renamed by SQL');
+    expect(item.body.skill_tags).toEqual([{ skill_id: skillD.id, skill_name: skillD.name, confidence: 0.6 }]);
+    expect(item.body.metadata_version).toBe(before.body.metadata_version);
+
+    const page = await http().get('/api/skill-mapping/content').query({ limit: 500 }).set('Authorization', `Bearer ${reader}`);
+    const listed = page.body.items.find((entry: any) => entry.content_id === doc.documentId);
+    expect(listed.skill_tags.map((entry: any) => entry.skill_id)).toEqual([skillD.id]);
+    expect(listed.title).toBe('Renamed by SQL');
+    await courses(booted.strapi).delete({ documentId: doc.documentId });
   });
 });

@@ -3,7 +3,8 @@ import { TABLES, toIso, toNumber } from '../lib/db';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { badRequest, gone } from '../lib/errors';
 import { normalizeTags, parseJsonColumn } from '../lib/tags';
-import { parseSkillRow, toSkill } from './skills-lookup';
+import { findSkillsByIds, parseSkillRow, toSkill } from './skills-lookup';
+import { findTaggedTypes } from './recorder';
 
 /** Reads the newest change pruned by retention; a cursor before it may have missed rows. */
 export async function readPrunedThrough(strapi: Core.Strapi): Promise<{ id: number; ms: number }> {
@@ -102,6 +103,35 @@ export function toContentSkills(row: any) {
   };
 }
 
+/**
+ * Replaces the title and tags of state rows with those of the published content rows, so a full
+ * reconciliation sees what the CMS serves now, including a value written behind the plugin (SQL,
+ * a migration). The state table still gives the paging order, metadata_version and updated_at.
+ * A row whose published content is gone is reported deleted.
+ */
+async function withLiveValues(strapi: Core.Strapi, rows: any[]): Promise<any[]> {
+  const types = findTaggedTypes(strapi);
+  const live = new Map<string, { title: string | null; tags: ReturnType<typeof normalizeTags> }>();
+  for (const [uid, type] of types) {
+    const ids = [...new Set(rows.filter((row) => row.content_type === uid && !row.deleted).map((row) => row.content_id))];
+    if (ids.length === 0) continue;
+    const select = ['documentId', ...type.fields, ...(type.titleField ? [type.titleField] : []), ...(type.localized ? ['locale'] : [])];
+    const found = await strapi.db.query(uid as any).findMany({ where: { documentId: { $in: ids }, publishedAt: { $notNull: true } }, select });
+    for (const entry of found as any[]) {
+      const tags = type.fields.flatMap((field) => normalizeTags(parseJsonColumn(entry[field])));
+      live.set(`${uid}|${entry.documentId}|${type.localized ? (entry.locale ?? '') : ''}`, { title: type.titleField ? (entry[type.titleField] ?? null) : null, tags });
+    }
+  }
+  const skills = await findSkillsByIds(strapi.db.connection, [...new Set([...live.values()].flatMap((value) => value.tags.map((tag) => tag.skill_id)))]);
+  return rows.map((row) => {
+    if (row.deleted || !types.has(row.content_type)) return row;
+    const current = live.get(`${row.content_type}|${row.content_id}|${row.locale ?? ''}`);
+    if (!current) return { ...row, deleted: true };
+    const tags = current.tags.map((tag) => ({ ...tag, skill_name: skills.get(tag.skill_id)?.name ?? tag.skill_name }));
+    return { ...row, title: current.title ?? row.title, skill_tags: tags };
+  });
+}
+
 export async function readContentPage(strapi: Core.Strapi, query: Record<string, unknown>) {
   const limit = parseLimit(query.limit);
   const cursor = await readCursor(strapi, query.cursor, false);
@@ -117,14 +147,14 @@ export async function readContentPage(strapi: Core.Strapi, query: Record<string,
     // The change feed position when this page was read. A client that walks every page and then
     // follows the feed from this position misses no change.
     feed_cursor: await currentFeedCursor(strapi),
-    items: page.map(toContentSkills),
+    items: (await withLiveValues(strapi, page)).map(toContentSkills),
   };
 }
 
 export async function readContentItem(strapi: Core.Strapi, contentId: string, locale: string | undefined) {
   const rows = await strapi.db.connection(TABLES.state).select('*').where({ content_id: contentId }).orderBy('locale');
   const match = locale !== undefined ? rows.find((row: any) => row.locale === locale) : (rows.find((row: any) => row.locale === defaultLocale(strapi)) ?? rows[0]);
-  return match ? toContentSkills(match) : null;
+  return match ? toContentSkills((await withLiveValues(strapi, [match]))[0]) : null;
 }
 
 function defaultLocale(strapi: Core.Strapi): string {
