@@ -189,6 +189,12 @@ describe('admin endpoints API', () => {
     expect(response.body.error.message).toContain('255');
   });
 
+  it('answers 404 to replay-dead for an unknown endpoint', async () => {
+    const response = await http().post('/skill-mapping/deliveries/replay-dead').set(asAdmin()).send({ endpoint_id: 987654 });
+    expect(response.status).toBe(404);
+    expect(response.body.error.details.code).toBe('ENDPOINT_NOT_FOUND');
+  });
+
   it('creates, lists, tests and rotates an endpoint', async () => {
     const created = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: receiver.url, event_types: [], content_types: ['api::course.course'], enabled: true });
     expect(created.status).toBe(201);
@@ -289,6 +295,19 @@ describe('pull API', () => {
     expect(limit.status).toBe(400);
     expect(limit.body.error.details.code).toBe('LIMIT_OUT_OF_RANGE');
     expect(limit.body.error.message).toContain('1 to 500');
+    const word = await http().get('/api/skill-mapping/content/changes').query({ limit: 'abc' }).set('Authorization', `Bearer ${readOnly}`);
+    expect(word.status).toBe(400);
+    expect(word.body.error.details.code).toBe('LIMIT_OUT_OF_RANGE');
+    expect(word.body.error.message).toContain('not an integer');
+  });
+
+  it('rejects a publish flag that is not a boolean', async () => {
+    const response = await http()
+      .put(`/api/skill-mapping/content/${documentId}/tags`)
+      .set('Authorization', `Bearer ${tagger}`)
+      .send({ content_type: 'api::course.course', skill_tags: [], publish: 'true' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.code).toBe('TAGS_PUBLISH_INVALID');
   });
 
   it('serves current state pages and items', async () => {

@@ -251,6 +251,20 @@ it('checks the URL rules again at delivery time', async () => {
   await target.stop();
 });
 
+it('refuses to replay a row while it is being sent', async () => {
+  const target = await withEndpoint();
+  target.receiver.script({ status: 200, delayMs: 1_000 });
+  await publishTagged('In flight');
+  await target.receiver.waitFor(() => target.receiver.events.length === 1);
+
+  const [row] = await target.rows();
+  const error = await services().deliveries.replayOne(row.id).then(() => null, (caught: any) => caught);
+  expect(error?.status).toBe(409);
+  expect(error?.details?.code).toBe('DELIVERY_IN_FLIGHT');
+  await waitForRows(target.rows, (rows) => rows[0]?.status === 'delivered');
+  await target.stop();
+});
+
 it('connection refused retries', async () => {
   const target = await withEndpoint();
   await target.receiver.stop();

@@ -92,7 +92,7 @@ export async function checkEndpointUrl(text: unknown, allowedHosts: string[]): P
   if (internal && !listed) {
     throw badRequest(
       'ENDPOINT_URL_REJECTED',
-      `url "${url.href}" points to ${internal}, a ${normalize(internal).range()} address; internal targets are refused unless ${hint}.`,
+      `url "${url.href}" points to ${internal}, a ${normalize(internal).range()} address; internal targets are rejected. Use a public address, or ${hint}.`,
       { value: url.href, address: internal },
     );
   }
@@ -114,7 +114,7 @@ export function guardedLookup(allowedHosts: string[]) {
       const internal = addresses.find((address) => normalize(address).range() !== PUBLIC_RANGE);
       if (internal) {
         throw Object.assign(
-          new Error(`host ${hostname} now resolves to ${internal}, a ${normalize(internal).range()} address; internal targets are refused unless the host is in allowedHosts`),
+          new Error(`host ${hostname} now resolves to ${internal}, a ${normalize(internal).range()} address; internal targets are rejected unless the host is listed in allowedHosts`),
           { code: 'ENDPOINT_URL_REJECTED' },
         );
       }

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { TABLES, pagination, toIso, toNumber, type Knex } from '../lib/db';
 import { decodeCursor } from '../lib/cursor';
-import { badRequest, notFound } from '../lib/errors';
+import { badRequest, conflict, notFound } from '../lib/errors';
 import { wakeWorker } from './worker-registry';
 
 const STATUSES = ['pending', 'retrying', 'delivered', 'dead'];
@@ -70,7 +70,12 @@ export async function getDelivery(strapi: Core.Strapi, id: unknown) {
 
 /** Puts rows back in the queue with their original body and event_id. */
 async function requeue(strapi: Core.Strapi, builder: (knex: Knex) => Knex): Promise<number> {
-  const replayed = await builder(strapi.db.connection(TABLES.outbox)).update({
+  // A row that a worker is sending right now keeps its lease: the worker records the result of its
+  // attempt after this update, so a replay of that row would be silently overwritten.
+  const now = Date.now();
+  const replayed = await builder(strapi.db.connection(TABLES.outbox))
+    .where((query: Knex) => query.whereNull('lease_until_ms').orWhere('lease_until_ms', '<', now))
+    .update({
     status: 'pending',
     attempts: 0,
     next_attempt_ms: Date.now(),
@@ -86,12 +91,18 @@ async function requeue(strapi: Core.Strapi, builder: (knex: Knex) => Knex): Prom
 export async function replayOne(strapi: Core.Strapi, id: unknown) {
   const row = await strapi.db.connection(TABLES.outbox).where({ id: Number(id) }).first();
   if (!row) throw notFound('DELIVERY_NOT_FOUND', `delivery ${String(id)} does not exist; list deliveries to find its id.`, { value: String(id) });
-  return { replayed: await requeue(strapi, (query) => query.where({ id: row.id })) };
+  const replayed = await requeue(strapi, (query) => query.where({ id: row.id }));
+  if (replayed === 0) {
+    throw conflict('DELIVERY_IN_FLIGHT', `delivery ${row.id} is being sent right now; wait for this attempt to finish, then replay it if it is still needed.`, { value: row.id });
+  }
+  return { replayed };
 }
 
 export async function replayDead(strapi: Core.Strapi, body: Record<string, any>) {
   const endpointId = Number(body.endpoint_id);
   if (!Number.isInteger(endpointId)) throw badRequest('ENDPOINT_ID_INVALID', `endpoint_id "${String(body.endpoint_id)}" is invalid; give the numeric endpoint id.`);
+  const endpoint = await strapi.db.connection(TABLES.endpoint).where({ id: endpointId }).first();
+  if (!endpoint) throw notFound('ENDPOINT_NOT_FOUND', `endpoint ${endpointId} does not exist; list endpoints to find its id.`, { value: endpointId });
   return { replayed: await requeue(strapi, (query) => query.where({ endpoint_id: endpointId, status: 'dead' })) };
 }
 

@@ -22,7 +22,10 @@ export async function readPrunedThrough(strapi: Core.Strapi): Promise<{ id: numb
 export function parseLimit(value: unknown): number {
   if (value === undefined || value === '') return 100;
   const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+  if (!Number.isInteger(limit)) {
+    throw badRequest('LIMIT_OUT_OF_RANGE', `limit "${String(value)}" is not an integer: use an integer from 1 to 500.`, { value: String(value) });
+  }
+  if (limit < 1 || limit > 500) {
     throw badRequest('LIMIT_OUT_OF_RANGE', `limit "${String(value)}" is out of range: use an integer from 1 to 500.`, { value: String(value) });
   }
   return limit;

@@ -39,6 +39,11 @@ export async function writeExternalTags(strapi: Core.Strapi, ctx: any, contentId
       field: 'skill_tags',
     });
   }
+  if (body.publish !== undefined && typeof body.publish !== 'boolean') {
+    throw badRequest('TAGS_PUBLISH_INVALID', `publish ${JSON.stringify(body.publish)} is not a boolean; send true or false (JSON booleans, not strings), or leave it out.`, {
+      value: body.publish,
+    });
+  }
   if (body.publish === true && !mayPublish(ctx)) {
     throw forbidden('TAGS_PUBLISH_FORBIDDEN', `this API token may write tags but not publish; send "publish": false, or grant the token the action ${PUBLISH_ACTION}.`);
   }
