@@ -191,6 +191,8 @@ export namespace SaveEndpoint {
     content_types: string[];
     include_drafts?: boolean;
     enabled: boolean;
+    /** Only on create, optional: a `whsec_...` secret chosen by deploy tooling; generated when absent. */
+    secret?: string;
   }
   export interface Response {
     endpoint: Endpoint;

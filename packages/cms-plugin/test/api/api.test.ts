@@ -195,6 +195,23 @@ describe('admin endpoints API', () => {
     expect(response.body.error.details.code).toBe('ENDPOINT_NOT_FOUND');
   });
 
+  it('creates an endpoint with a secret given by deploy tooling', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const created = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: receiver.url, event_types: [], content_types: [], enabled: false, secret });
+    expect(created.status).toBe(201);
+    expect(created.body.endpoint.secret_hint).toBe(secret.slice(-4));
+    receiver.secrets = [secret];
+    const tested = await http().post(`/skill-mapping/endpoints/${created.body.endpoint.id}/test`).set(asAdmin());
+    expect(tested.body.status).toBe(200);
+    expect(receiver.events[receiver.events.length - 1]!.verified).toBe(true);
+    await http().delete(`/skill-mapping/endpoints/${created.body.endpoint.id}`).set(asAdmin());
+
+    const refused = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: receiver.url, event_types: [], content_types: [], enabled: true, secret: 'whsec_short' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.code).toBe('ENDPOINT_SECRET_INVALID');
+    expect(JSON.stringify(refused.body)).not.toContain('whsec_short');
+  });
+
   it('creates, lists, tests and rotates an endpoint', async () => {
     const created = await http().post('/skill-mapping/endpoints').set(asAdmin()).send({ url: receiver.url, event_types: [], content_types: ['api::course.course'], enabled: true });
     expect(created.status).toBe(201);

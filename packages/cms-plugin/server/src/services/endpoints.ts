@@ -74,9 +74,23 @@ export async function listEndpoints(strapi: Core.Strapi) {
   return { results: rows.map((row: any) => toEndpoint(parseEndpointRow(row))) };
 }
 
+/**
+ * Checks a secret given by deploy tooling: the Standard Webhooks form `whsec_` + base64 of 24 to 64
+ * random bytes. The message never repeats the value.
+ */
+function givenSecret(value: unknown): { secret: string; hint: string } {
+  const text = typeof value === 'string' ? value : '';
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(text);
+  const bytes = match ? Buffer.from(match[1]!, 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) {
+    throw badRequest('ENDPOINT_SECRET_INVALID', 'secret is invalid: give "whsec_" followed by the base64 of 24 to 64 random bytes, or leave it out to have one generated.');
+  }
+  return { secret: text, hint: text.slice(-4) };
+}
+
 export async function createEndpoint(strapi: Core.Strapi, body: Record<string, any>) {
   const values = await validateInput(strapi, body);
-  const { secret, hint } = newSecret();
+  const { secret, hint } = body.secret === undefined || body.secret === null ? newSecret() : givenSecret(body.secret);
   const now = new Date();
   const inserted = await strapi.db.connection(TABLES.endpoint).insert(
     { ...values, secret_encrypted: encryptSecret(strapi, secret), secret_hint: hint, created_at: now, updated_at: now },
