@@ -70,7 +70,7 @@ function tagSetKey(tags: SkillTag[]): string {
   );
 }
 
-/** True when both lists hold the same tags, in any order: reordering is not a change. */
+/** Returns true when both lists contain the same tags in any order, so reordering is not a change. */
 export function sameTags(left: SkillTag[], right: SkillTag[]): boolean {
   return left.length === right.length && tagSetKey(left) === tagSetKey(right);
 }

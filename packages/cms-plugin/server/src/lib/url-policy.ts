@@ -100,10 +100,9 @@ export async function checkEndpointUrl(text: unknown, allowedHosts: string[]): P
 }
 
 /**
- * A DNS lookup for the delivery requests that applies the same address rules at connection time:
- * a name that resolved to a public address when the endpoint was saved and now resolves to an
- * internal one (DNS rebinding, or a changed record) is refused before the socket connects.
- * Returns `[address, family]`, the shape axios expects from an async lookup.
+ * Returns a DNS lookup for delivery requests that applies the address rules at connection time.
+ * A name that now resolves to an internal address (DNS rebinding, or a changed record) is
+ * rejected before the socket connects. The lookup returns `[address, family]`, as axios expects.
  */
 export function guardedLookup(allowedHosts: string[]) {
   return async (hostname: string): Promise<[string, number]> => {

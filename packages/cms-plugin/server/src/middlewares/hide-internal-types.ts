@@ -1,8 +1,8 @@
 /**
  * The plugin's tables (endpoint secrets, outbox bodies, audit rows, the catalog) are hidden in the
  * Content Manager UI by `pluginOptions`, but its admin API would still list and edit them for a
- * super admin, bypassing the plugin's own checks. This answers 404 for any Content Manager route
- * about a `plugin::skill-mapping.*` content type; the plugin's admin routes are the only way in.
+ * super admin, bypassing the plugin's own checks. This middleware returns 404 for any Content
+ * Manager route about a `plugin::skill-mapping.*` content type. The plugin's admin routes remain.
  */
 const PREFIX = '/content-manager/';
 const INTERNAL_UID = 'plugin::skill-mapping.';

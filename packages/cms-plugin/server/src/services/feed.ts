@@ -108,7 +108,7 @@ export function toContentSkills(row: any) {
 
 /**
  * Replaces the title and tags of state rows with those of the published content rows, so a full
- * reconciliation sees what the CMS serves now, including a value written behind the plugin (SQL,
+ * reconciliation gets what the CMS serves now, including a value written behind the plugin (SQL,
  * a migration). The state table still gives the paging order, metadata_version and updated_at.
  * A row whose published content is gone is reported deleted.
  */

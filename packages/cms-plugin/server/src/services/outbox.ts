@@ -44,8 +44,8 @@ export function buildEnvelope(eventType: EventType, data: Record<string, unknown
 
 /**
  * Writes one outbox row per endpoint that subscribes to the event, inside the caller's
- * transaction. Disabled endpoints get their rows too: the worker holds them while the endpoint is
- * disabled and sends them, in order, once it is enabled again, so a 410 or a pause loses nothing. The body is serialized here, once: the worker signs and sends these exact bytes,
+ * transaction. Disabled endpoints get their rows too: the worker keeps them back while the endpoint
+ * is disabled and sends them, in order, once it is enabled again, so a 410 or a pause loses nothing. The body is serialized here, once: the worker signs and sends these exact bytes,
  * and a replay sends them again with the same `event_id`. Returns the number of rows written.
  */
 export async function enqueueEvent(strapi: Core.Strapi, trx: Knex, options: EnqueueOptions): Promise<number> {

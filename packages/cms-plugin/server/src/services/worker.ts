@@ -62,7 +62,7 @@ function parseRetryAfter(value: unknown, now: number): number | null {
 /**
  * Sends one signed request with exactly `body` as the payload. Errors become the result, so it
  * does not throw. The URL rules run again here, not only when the endpoint was saved: the
- * allowed hosts may have been narrowed since, and the lookup refuses a name that now resolves to
+ * allowed hosts may have been narrowed since, and the lookup rejects a name that now resolves to
  * an internal address.
  */
 export async function sendSigned(
@@ -111,8 +111,8 @@ export async function sendSigned(
     };
   } catch (error: any) {
     const reason = error?.code === 'ECONNABORTED' || error?.code === 'ETIMEDOUT' ? `timed out after ${timeoutMs} ms` : `${error?.code ?? 'ERROR'}: ${error?.message ?? error}`;
-    const refused = error?.code === 'ENDPOINT_URL_REJECTED' ? { endpointFlag: reason } : {};
-    return { statusCode: null, latencyMs: Math.round(performance.now() - started), excerpt: '', error: reason, retryAfterSeconds: null, ...refused };
+    const rejected = error?.code === 'ENDPOINT_URL_REJECTED' ? { endpointFlag: reason } : {};
+    return { statusCode: null, latencyMs: Math.round(performance.now() - started), excerpt: '', error: reason, retryAfterSeconds: null, ...rejected };
   }
 }
 
@@ -349,8 +349,8 @@ export class DeliveryWorker {
     // database lets only one update match, and each instance sends only the rows it owns.
     const token = `${this.owner}:${crypto.randomBytes(4).toString('hex')}`;
     const ids = candidates.map((row: any) => Number(row.id));
-    // The endpoint list was read before the claim; a 410 recorded in between must not let its
-    // endpoint's rows go out, so the update checks that the endpoint is still enabled.
+    // The endpoint list was read before the claim, and a 410 may have been recorded since. The
+    // update therefore checks that the endpoint is still enabled.
     await knex(TABLES.outbox)
       .whereIn('id', ids)
       .whereIn('status', OPEN_STATUSES)
