@@ -7,7 +7,11 @@ const { startTestStack } = require('../helpers/stack');
 const { CmsClient, ConnectorClient } = require('../helpers/clients');
 const { waitFor } = require('../helpers/http');
 
-const PLANNED = ['full reconciliation repairs drift', 'second full run finds nothing'];
+const PLANNED = [
+  'full reconciliation repairs drift',
+  'second full run finds nothing',
+  'CMS row changed behind the plugin is repaired',
+];
 
 /** Runs `write` on a SQLite file another process has open; WAL mode and a busy timeout make it safe. */
 function writeBehindTheBack(file, write) {
@@ -88,7 +92,23 @@ describeWhenReady('drift repaired by full reconciliation', PLANNED, () => {
     expect(counts.updated).toBe(0);
   });
 
-  // TODO: a course row edited in the CMS database without the document service is not seen, because
-  // GET /api/skill-mapping/content serves the plugin's own state table, not the content rows.
-  test.todo('CMS row drift repaired (needs the plugin GET /content to read the content rows)');
+  test('CMS row changed behind the plugin is repaired', async () => {
+    // An edit straight in the CMS database emits no event and no feed row, so only a full run sees it.
+    let keptSkillId;
+    writeBehindTheBack(path.join(env.demoDir, 'cms.db'), (db) => {
+      const rows = db
+        .prepare('SELECT id, skill_tags FROM courses WHERE document_id = ? AND published_at IS NOT NULL')
+        .all(untouched.documentId);
+      expect(rows).toHaveLength(1);
+      const tags = JSON.parse(rows[0].skill_tags);
+      expect(tags).toHaveLength(2);
+      keptSkillId = tags[0].skill_id;
+      db.prepare('UPDATE courses SET skill_tags = ? WHERE id = ?').run(JSON.stringify(tags.slice(0, 1)), rows[0].id);
+    });
+
+    const counts = await connector.reconcile('full');
+
+    expect(counts.drift).toBe(1);
+    expect(activeSkillIds(await connector.content(untouched.documentId))).toEqual([keptSkillId]);
+  });
 });
