@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { PLUGIN_DIR, REPO_DIR, STRAPI_BIN } from './paths.mjs';
+import { APP_DIR, PLUGIN_DIR, REPO_DIR, STRAPI_BIN } from './paths.mjs';
 
 const listFiles = (dir) => {
   if (!fs.existsSync(dir)) return [];
@@ -33,12 +33,8 @@ export const ensurePluginBuilt = () => {
   }
 };
 
-/**
- * Runs `strapi build` in `appDir` unless its output is newer than every input: the plugin's admin
- * bundle and the app's sources, config and manifest (make's rule). The admin build costs about a
- * minute and 2 GB of memory, so reruns with unchanged inputs skip it.
- */
-export const ensureAdminBuilt = (appDir) => {
+/** Tells whether `appDir` has an admin build newer than every input (make's rule). */
+const isAdminBuildFresh = (appDir) => {
   const inputs = [
     ...listFiles(path.join(PLUGIN_DIR, 'dist', 'admin')),
     ...listFiles(path.join(appDir, 'src')),
@@ -49,9 +45,25 @@ export const ensureAdminBuilt = (appDir) => {
   const outputs = ['dist/build/index.html', 'dist/config/server.js'].map((file) => path.join(appDir, file));
   const outputsExist = outputs.every((file) => fs.existsSync(file));
   const oldestOutput = outputsExist ? Math.min(...outputs.map((file) => fs.statSync(file).mtimeMs)) : 0;
+  return outputsExist && oldestOutput >= newestMtime(inputs);
+};
 
-  if (outputsExist && oldestOutput >= newestMtime(inputs)) {
+/**
+ * Makes sure `appDir` (the private copy) has a current admin build. A current build of the example
+ * app itself, as `npm run build` leaves it in CI, is copied instead of built again, so one CI run builds
+ * the admin panel once. Otherwise it runs `strapi build`, which costs about a minute and 2 GB of memory.
+ */
+export const ensureAdminBuilt = (appDir) => {
+  if (isAdminBuildFresh(appDir)) {
     process.stdout.write('# admin build reused: output newer than its inputs\n');
+    return;
+  }
+
+  if (appDir !== APP_DIR && isAdminBuildFresh(APP_DIR)) {
+    // Copied files get the current time, so the copy's build counts as newer than its synced inputs.
+    fs.rmSync(path.join(appDir, 'dist'), { recursive: true, force: true });
+    fs.cpSync(path.join(APP_DIR, 'dist'), path.join(appDir, 'dist'), { recursive: true });
+    process.stdout.write('# admin build copied from examples/strapi-app\n');
     return;
   }
 
