@@ -69,6 +69,44 @@ async function recordStale(
   return { result: 'stale', subject: subject.id, storedVersion, eventVersion };
 }
 
+interface ContentApplied {
+  contentId: string;
+  locale: string;
+  op: 'create' | 'update' | 'delete';
+  metadataVersion: number;
+  before?: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+  detail?: string;
+}
+
+/**
+ * Writes what every applied content event leaves behind, in the caller's transaction: the connector's
+ * change feed row, the audit row and the LMS adapter task for the item.
+ */
+async function recordContentApplied(
+  trx: Kysely<Database>,
+  event: SkillMappingEvent,
+  applied: ContentApplied,
+  now: string,
+): Promise<ApplyOutcome> {
+  const { contentId, locale } = applied;
+
+  await appendChange(trx, { content_id: contentId, locale, op: applied.op, metadata_version: applied.metadataVersion, changed_at: now });
+  await writeAudit(trx, {
+    at: now,
+    event_id: event.event_id,
+    action: 'applied',
+    subject_type: 'content',
+    subject_id: contentId,
+    locale,
+    before: applied.before,
+    after: applied.after,
+    detail: applied.detail,
+  });
+  await enqueueAdapterTask(trx, { kind: 'content', content_id: contentId, locale }, now);
+  return { result: 'applied', subject: contentId };
+}
+
 async function applyTagUpdated(trx: Kysely<Database>, event: ContentTagUpdatedEvent, options: ApplyOptions): Promise<ApplyOutcome> {
   const data = event.data;
   const locale = localeKey(data.locale);
@@ -79,19 +117,19 @@ async function applyTagUpdated(trx: Kysely<Database>, event: ContentTagUpdatedEv
   }
 
   const op = await replaceContent(trx, data, previous, { bands: options.bands, now: options.now, removedReason: 'removed' });
-  await appendChange(trx, { content_id: data.content_id, locale, op, metadata_version: data.metadata_version, changed_at: options.now });
-  await writeAudit(trx, {
-    at: options.now,
-    event_id: event.event_id,
-    action: 'applied',
-    subject_type: 'content',
-    subject_id: data.content_id,
-    locale,
-    before: previous.state ? { metadata_version: stored, skill_ids: activeSkillIds(previous.tags) } : null,
-    after: { metadata_version: data.metadata_version, skill_ids: data.skill_tags.map((tag) => tag.skill_id), changes: data.changes },
-  });
-  await enqueueAdapterTask(trx, { kind: 'content', content_id: data.content_id, locale }, options.now);
-  return { result: 'applied', subject: data.content_id };
+  return recordContentApplied(
+    trx,
+    event,
+    {
+      contentId: data.content_id,
+      locale,
+      op,
+      metadataVersion: data.metadata_version,
+      before: previous.state ? { metadata_version: stored, skill_ids: activeSkillIds(previous.tags) } : null,
+      after: { metadata_version: data.metadata_version, skill_ids: data.skill_tags.map((tag) => tag.skill_id), changes: data.changes },
+    },
+    options.now,
+  );
 }
 
 async function applyTagDeprecated(
@@ -141,19 +179,19 @@ async function applyTagDeprecated(
     .where('skill_id', '=', data.skill_id)
     .execute();
 
-  await appendChange(trx, { content_id: data.content_id, locale, op: 'update', metadata_version: data.metadata_version, changed_at: options.now });
-  await writeAudit(trx, {
-    at: options.now,
-    event_id: event.event_id,
-    action: 'applied',
-    subject_type: 'content',
-    subject_id: data.content_id,
-    locale,
-    after: { metadata_version: data.metadata_version, deprecated_skill_id: data.skill_id, superseded_by: data.superseded_by ?? null },
-    detail: data.reason,
-  });
-  await enqueueAdapterTask(trx, { kind: 'content', content_id: data.content_id, locale }, options.now);
-  return { result: 'applied', subject: data.content_id };
+  return recordContentApplied(
+    trx,
+    event,
+    {
+      contentId: data.content_id,
+      locale,
+      op: 'update',
+      metadataVersion: data.metadata_version,
+      after: { metadata_version: data.metadata_version, deprecated_skill_id: data.skill_id, superseded_by: data.superseded_by ?? null },
+      detail: data.reason,
+    },
+    options.now,
+  );
 }
 
 async function applyContentDeleted(trx: Kysely<Database>, event: ContentDeletedEvent, options: ApplyOptions): Promise<ApplyOutcome> {
@@ -166,20 +204,20 @@ async function applyContentDeleted(trx: Kysely<Database>, event: ContentDeletedE
   }
 
   await markContentDeleted(trx, { content_id: data.content_id, locale }, data.metadata_version, data.reason, previous.state, options.now);
-  await appendChange(trx, { content_id: data.content_id, locale, op: 'delete', metadata_version: data.metadata_version, changed_at: options.now });
-  await writeAudit(trx, {
-    at: options.now,
-    event_id: event.event_id,
-    action: 'applied',
-    subject_type: 'content',
-    subject_id: data.content_id,
-    locale,
-    before: previous.state ? { metadata_version: stored, skill_ids: activeSkillIds(previous.tags) } : null,
-    after: { metadata_version: data.metadata_version, deleted: true },
-    detail: data.reason,
-  });
-  await enqueueAdapterTask(trx, { kind: 'content', content_id: data.content_id, locale }, options.now);
-  return { result: 'applied', subject: data.content_id };
+  return recordContentApplied(
+    trx,
+    event,
+    {
+      contentId: data.content_id,
+      locale,
+      op: 'delete',
+      metadataVersion: data.metadata_version,
+      before: previous.state ? { metadata_version: stored, skill_ids: activeSkillIds(previous.tags) } : null,
+      after: { metadata_version: data.metadata_version, deleted: true },
+      detail: data.reason,
+    },
+    options.now,
+  );
 }
 
 async function applySkillUpdated(trx: Kysely<Database>, event: SkillUpdatedEvent, options: ApplyOptions): Promise<ApplyOutcome> {
