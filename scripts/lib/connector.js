@@ -6,7 +6,7 @@ const { runCommand } = require('./processes');
 
 /**
  * Runs one `skill-connector` command against the demo's connector database and returns its output.
- * `env` is the same environment `serve` gets, so every command sees one database.
+ * `env` is the same environment `serve` gets, so every command uses the same database.
  */
 async function connectorCli(args, env) {
   try {

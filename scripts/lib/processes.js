@@ -107,7 +107,7 @@ class Service {
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new DemoError('SERVICE_TIMEOUT', `${this.name} did not answer on ${url} within ${timeoutMs / 1000} s; see ${this.logFile}.`);
+    throw new DemoError('SERVICE_TIMEOUT', `${this.name} did not respond on ${url} within ${timeoutMs / 1000} s; see ${this.logFile}.`);
   }
 }
 

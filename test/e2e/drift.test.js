@@ -93,7 +93,7 @@ describeWhenReady('drift repaired by full reconciliation', PLANNED, () => {
   });
 
   test('CMS row changed behind the plugin is repaired', async () => {
-    // An edit straight in the CMS database emits no event and no feed row, so only a full run sees it.
+    // An edit straight in the CMS database emits no event and no feed row, so only a full run finds it.
     let keptSkillId;
     writeBehindTheBack(path.join(env.demoDir, 'cms.db'), (db) => {
       const rows = db

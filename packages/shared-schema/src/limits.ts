@@ -2,7 +2,7 @@
 
 export const CONTENT_ID_MAX_LENGTH = 255;
 
-/** Largest integer a JavaScript number holds exactly (2^53 - 1); versions never exceed it. */
+/** Largest integer that a JavaScript number represents exactly (2^53 - 1). Versions are bounded by it. */
 export const VERSION_MAX = Number.MAX_SAFE_INTEGER;
 
 /** JSON nested deeper than this is rejected before validation, so a hostile body cannot exhaust the stack. */

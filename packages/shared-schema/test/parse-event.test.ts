@@ -88,7 +88,9 @@ describe('parseEvent', () => {
     const event: Record<string, unknown> = tagUpdated();
     delete event.schema_version;
     const result = parseEvent(event);
-    expect(result.ok && result.event.schema_version).toBe(1);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.event.schema_version).toBe(1);
   });
 
   test('higher schema_version is unsupported', () => {

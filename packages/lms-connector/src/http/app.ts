@@ -39,7 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Content ids may be long; keep Fastify from rejecting a valid 255-character id in the path.
     routerOptions: { maxParamLength: 1024 },
     // Errors the router raises before any route runs (a path that is not valid percent-encoding) skip
-    // the error handler, so they are answered here in the same problem format.
+    // the error handler, so this handler returns them in the same problem format.
     frameworkErrors: (error, request, reply) => {
       const problem =
         error.code === 'FST_ERR_BAD_URL'

@@ -32,8 +32,8 @@ const plus = (ms: number) => new Date(Date.now() + ms).toISOString();
  * row. `retryable` failures stay pending with exponential backoff and full jitter, `permanent` ones
  * are marked failed, and `paused` stops all claims until `probe` succeeds.
  *
- * NOTE: one task runs at a time per process, so LMS calls are never concurrent within a process; the
- * adaptive concurrency the reconciliation page size uses is not applied to LMS calls.
+ * NOTE: one task runs at a time per process, so LMS calls are never concurrent within a process. The
+ * adaptive concurrency that sets the reconciliation page size is not applied to LMS calls.
  */
 export class AdapterWorker {
   private readonly workerId = randomUUID();

@@ -66,7 +66,10 @@ export function parseMappingCsv(input: string | Buffer): ParsedMappings {
   if (!header) throw new CsvImportError('CSV_INVALID', 'The file is empty; it needs a header line and at least one row.');
   const columns = header.map((cell) => cell.trim().toLowerCase());
 
-  const twoColumnKind = columns[0] === 'skill_id' && columns[1] === 'lms_competency_id' ? 'skill' : columns[0] === 'content_id' && columns[1] === 'lms_course_id' ? 'content' : undefined;
+  let twoColumnKind: 'skill' | 'content' | undefined;
+  if (columns[0] === 'skill_id' && columns[1] === 'lms_competency_id') twoColumnKind = 'skill';
+  if (columns[0] === 'content_id' && columns[1] === 'lms_course_id') twoColumnKind = 'content';
+
   if (twoColumnKind && columns.length > 2) {
     throw new CsvImportError(
       'CSV_HEADER_UNKNOWN',
@@ -172,8 +175,8 @@ function moodleFramework(columns: string[], body: string[][]): ParsedMappings {
       skipped += 1;
       return;
     }
-    // The "Exported id" column holds the competency's id on the site that wrote the file, which may
-    // be another site; trusting it could point a skill at an unrelated competency. The row therefore
+    // The "Exported id" column contains the competency's id on the site that wrote the file, which may
+    // be another site, so trusting it could point a skill at an unrelated competency. The row therefore
     // records the idnumber itself, and the LMS adapter resolves it to this site's id.
     rows.push({ key: idNumber, value: idNumber, line });
   });

@@ -28,7 +28,7 @@ describeEachDialect('framework CSV import with the Moodle adapter', (target: Dia
     double.addCourse(5);
     const moodleEnv = { MOODLE_URL: double.url, MOODLE_TOKEN: TOKEN, MOODLE_SCALE_ID: '2', MOODLE_SCALE_MAPPING: SCALE_MAPPING };
 
-    // Moodle already holds JAVA's competency (as after a framework import on the site), PYTHON's not.
+    // Moodle already has JAVA's competency (as after a framework import on the site), PYTHON's not.
     const seeding = createMoodleAdapter({ config: loadConfig({}), env: moodleEnv, logger: pino({ level: 'silent' }), metrics: { lmsCall: () => undefined } });
     await seeding.run({ kind: 'skill', skill_id: JAVA.skill_id }, new MemoryState([JAVA]).context());
 

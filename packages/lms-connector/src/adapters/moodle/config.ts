@@ -102,7 +102,7 @@ export interface MoodleConfig {
 
 const SECRET_KEYS = new Set(['MOODLE_TOKEN']);
 
-// What to set for a required setting that is absent, instead of the schema's text about `undefined`.
+// Hints for required settings that are absent, shown in place of the schema's text about `undefined`.
 const MISSING_HINTS: Record<string, string> = {
   MOODLE_URL: 'set the Moodle site root, e.g. https://moodle.example.org',
   MOODLE_TOKEN: 'set the web service token of the connector user (Site administration > Server > Web services > Manage tokens)',
